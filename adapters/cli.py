@@ -1,0 +1,169 @@
+"""The `tutor` command: the composition root that wires settings, database and adapters.
+
+It lives in adapters/ because it is where platforms get chosen; bot/ stays platform-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import start
+from bot.config import Settings, SettingsError, load_settings
+from bot.content.importer import ImportRefused, import_paths, known_packs, lint_with_database
+from bot.store import migrate
+from bot.store.db import make_engine
+
+log = logging.getLogger("tutor")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tutor", description="SAA Tutor: an AWS Solutions Architect – Associate exam tutor."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "run", help="run the bots (Telegram/Discord), or a terminal session without tokens"
+    )
+    sub.add_parser("chat", help="study in the terminal")
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", help="apply the migrations")
+
+    content = sub.add_parser("content", help="question banks").add_subparsers(
+        dest="action", required=True
+    )
+    lint = content.add_parser("lint", help="check YAML files or pack folders")
+    lint.add_argument("paths", nargs="+", type=Path)
+    imp = content.add_parser("import", help="lint and load YAML files or pack folders")
+    imp.add_argument("paths", nargs="+", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"tutor: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL, and a Telegram URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        return asyncio.run(dispatch(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "content" and args.action == "lint":
+        return await content_lint(settings, args.paths)
+    if args.command == "content" and args.action == "import":
+        return await content_import(settings, args.paths)
+    if args.command == "db":
+        engine = make_engine(settings.database_url)
+        try:
+            await migrate.upgrade(engine)
+        finally:
+            await engine.dispose()
+        print("database is up to date")
+        return 0
+    if args.command == "chat":
+        return await run_chat(settings)
+    if args.command == "run":
+        return await run(settings)
+    return 2
+
+
+async def content_lint(settings: Settings, paths: list[Path]) -> int:
+    engine = await _existing_database(settings)
+    try:
+        result = await lint_with_database(engine, paths)
+    finally:
+        if engine is not None:
+            await engine.dispose()
+    for problem in result.problems:
+        print(problem)
+    if result.ok:
+        c = result.content
+        print(
+            f"ok: {len(c.packs)} pack(s), {len(c.concepts)} concept(s), "
+            f"{len(c.questions)} question(s)",
+            file=sys.stderr,
+        )
+    return 0 if result.ok else 1
+
+
+async def _existing_database(settings: Settings) -> AsyncEngine | None:
+    """The configured database if it already exists and holds content, to resolve lone files.
+
+    Lint never creates or migrates a database: without one it checks whole packs alone.
+    """
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return None
+    engine = make_engine(settings.database_url)
+    try:
+        await known_packs(engine)
+        return engine
+    except Exception as error:
+        log.debug("linting without the database: %s", error)
+        await engine.dispose()
+        return None
+
+
+async def content_import(settings: Settings, paths: list[Path]) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        report = await import_paths(engine, paths)
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            print(problem)
+        print("import refused: nothing was changed", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+async def run_chat(settings: Settings) -> int:
+    from adapters.console.session import ConsoleSession, console_user
+
+    app = await start(settings)
+    try:
+        return await ConsoleSession(app.tutor, console_user()).run()
+    finally:
+        await app.close()
+
+
+async def run(settings: Settings) -> int:
+    if settings.telegram_token is None and settings.discord_token is None:
+        if sys.stdin.isatty():
+            return await run_chat(settings)
+        print(
+            "tutor run: no platform token set and no terminal to chat in. Set TELEGRAM_TOKEN "
+            "and/or DISCORD_TOKEN to run the bots, or run `tutor chat` in a terminal.",
+            file=sys.stderr,
+        )
+        return 1
+    from adapters.runner import run_platforms
+
+    return await run_platforms(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The terminal adapter: a study session on stdin/stdout."""

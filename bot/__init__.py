@@ -1,0 +1,1 @@
+"""SAA Tutor core: the quiz and tutor engine. Knows no chat platform."""

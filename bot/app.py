@@ -1,0 +1,39 @@
+"""The composition root: settings -> database -> migrations -> content -> tutor."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.content.importer import has_content, import_paths
+from bot.store import migrate
+from bot.store.db import make_engine
+from bot.store.sql import SqlStore
+from bot.tutor import Tutor
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    store: SqlStore
+    tutor: Tutor
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def start(settings: Settings, *, seed_content: bool = True) -> App:
+    """Open the database, migrate it, load the shipped content into an empty one."""
+    engine = make_engine(settings.database_url)
+    await migrate.upgrade(engine)
+    if seed_content and not await has_content(engine) and settings.content_dir.is_dir():
+        report = await import_paths(engine, [settings.content_dir])
+        log.info("first start: imported %s: %s", settings.content_dir, "; ".join(report.lines()))
+    store = SqlStore(engine)
+    return App(settings, engine, store, Tutor(store, default_tz=settings.default_tz))

@@ -1,0 +1,1 @@
+"""Question banks: YAML -> validated models -> import (all-or-nothing, idempotent)."""

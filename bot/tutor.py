@@ -1,0 +1,326 @@
+"""The tutor engine: practice questions, answers with feedback, /explain and stats.
+
+Platform-neutral: plain values in (a UserRef, an ask id, letters), view dataclasses out.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot import learning
+from bot.bank import Bank, ConceptData, QuestionData
+from bot.errors import (
+    AlreadyAnswered,
+    AskNotFound,
+    BadAnswer,
+    NoOpenQuestion,
+    NoQuestions,
+    NotYourQuestion,
+    QuestionChanged,
+    UnknownConcept,
+)
+from bot.ports import AnswerRecord, AskRow, TutorStore, UserRow
+from bot.schedule_setting import parse_time, parse_zone
+from bot.views import (
+    ConceptView,
+    DailySetting,
+    DomainStats,
+    Feedback,
+    GroupAnswer,
+    OptionFeedback,
+    OptionView,
+    QuestionView,
+    Stats,
+    UserRef,
+)
+
+LETTERS = "ABCDEF"
+RECENT_WINDOW = 3  # a question asked within the user's last few asks is not asked again
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_letters(text: str) -> tuple[str, ...]:
+    """'b', 'AC', 'a, c' or 'A C' -> ('A',) / ('A', 'C'); anything else -> ()."""
+    cleaned = text.upper().replace(",", " ").replace(" ", "")
+    if not cleaned.isalpha():
+        return ()
+    return tuple(dict.fromkeys(cleaned))  # keep order, drop repeats
+
+
+class Tutor:
+    def __init__(
+        self,
+        store: TutorStore,
+        clock: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+        default_tz: str = "UTC",
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.default_tz = default_tz
+        self._bank: Bank | None = None
+
+    # -- content -----------------------------------------------------------------
+    async def bank(self) -> Bank:
+        """The bank in memory, reloaded when an import (from any process) changed it."""
+        revision = await self.store.content_revision()
+        if self._bank is None or self._bank.revision != revision:
+            self._bank = await self.store.load_bank()
+        return self._bank
+
+    def forget_bank(self) -> None:
+        self._bank = None
+
+    # -- users -------------------------------------------------------------------
+    async def user(self, ref: UserRef) -> UserRow:
+        return await self.store.user_for(
+            ref.platform, ref.external_id, ref.display_name, self.clock(), self.default_tz
+        )
+
+    # -- asking ------------------------------------------------------------------
+    async def next_question(self, ref: UserRef, purpose: str = "practice") -> QuestionView:
+        user = await self.user(ref)
+        bank = await self.bank()
+        reviews = await self.store.reviews_of(user.id)
+        recent = set(await self.store.recent_question_keys(user.id, RECENT_WINDOW))
+        question = learning.choose_question(
+            bank.active_questions, reviews, recent, bank.domains, self.clock(), self.rng
+        )
+        if question is None:
+            raise NoQuestions()
+        return await self.ask(question, user_id=user.id, purpose=purpose)
+
+    async def group_question(self, group_key: str) -> QuestionView:
+        """A question posted to a group chat: anyone there may answer it, once each."""
+        bank = await self.bank()
+        questions = bank.active_questions
+        if not questions:
+            raise NoQuestions()
+        return await self.ask(self.rng.choice(questions), group_key=group_key, purpose="group")
+
+    async def ask(
+        self,
+        question: QuestionData,
+        purpose: str,
+        user_id: int | None = None,
+        group_key: str | None = None,
+    ) -> QuestionView:
+        order = list(range(len(question.options)))
+        self.rng.shuffle(order)
+        ask_id = await self.store.create_ask(
+            user_id, group_key, question.key, tuple(order), purpose, self.clock()
+        )
+        bank = await self.bank()
+        return QuestionView(
+            ask_id=ask_id,
+            question_id=question.id,
+            scenario=question.scenario,
+            options=tuple(
+                OptionView(LETTERS[i], question.options[k].text) for i, k in enumerate(order)
+            ),
+            select=question.select,
+            domain=bank.domain_title(question.pack, question.domain),
+            difficulty=question.difficulty,
+            purpose=purpose,
+        )
+
+    async def set_message_ref(self, ask_id: int, ref: str) -> None:
+        await self.store.set_message_ref(ask_id, ref)
+
+    # -- answering ---------------------------------------------------------------
+    async def answer(self, ref: UserRef, ask_id: int, letters: str) -> Feedback:
+        user = await self.user(ref)
+        ask = await self.store.get_ask(ask_id)
+        if ask is None:
+            raise AskNotFound()
+        if ask.user_id is not None and ask.user_id != user.id:
+            raise NotYourQuestion()
+        return await self._score(user, ask, letters)
+
+    async def answer_open(self, ref: UserRef, letters: str) -> Feedback:
+        """Answer the user's latest open question (text chats where letters are typed)."""
+        user = await self.user(ref)
+        ask = await self.store.latest_open_ask(user.id)
+        if ask is None:
+            raise NoOpenQuestion()
+        return await self._score(user, ask, letters)
+
+    async def _score(self, user: UserRow, ask: AskRow, letters: str) -> Feedback:
+        bank = await self.bank()
+        question = bank.questions.get(ask.question_key)
+        if question is None:
+            raise AskNotFound()
+        if len(ask.option_order) != len(question.options):
+            raise QuestionChanged()
+        if await self.store.has_answered(ask.id, user.id):
+            raise AlreadyAnswered()
+        chosen_letters = self.check_letters(letters, len(ask.option_order), question.select)
+        chosen = tuple(ask.option_order[LETTERS.index(letter)] for letter in chosen_letters)
+        right = {i for i, option in enumerate(question.options) if option.correct}
+        correct = set(chosen) == right
+        now = self.clock()
+        previous = await self.store.review_of(user.id, question.key)
+        card = learning.review(previous.card if previous else None, question.key, correct, now)
+        stored = await self.store.record_answer(
+            AnswerRecord(
+                ask_id=ask.id,
+                user_id=user.id,
+                question_key=question.key,
+                domain=question.domain,
+                chosen=chosen,
+                correct=correct,
+                answered_at=now,
+                card=card.to_dict(),
+                due=card.due,
+                close_ask=ask.group_key is None,  # type: ignore[arg-type]
+            )
+        )
+        if not stored:  # a concurrent duplicate press won the race
+            raise AlreadyAnswered()
+        return self.feedback(bank, question, ask, chosen, correct)
+
+    @staticmethod
+    def check_letters(text: str, option_count: int, select: int) -> tuple[str, ...]:
+        valid = LETTERS[:option_count]
+        letters = parse_letters(text)
+        span = f"A–{valid[-1]}"
+        if not letters:
+            raise BadAnswer(f"Answer with a letter from {span}.")
+        outside = [x for x in letters if x not in valid]
+        if outside:
+            raise BadAnswer(f"{', '.join(outside)} is not an option here; choose from {span}.")
+        if len(letters) != select:
+            if select == 1:
+                raise BadAnswer(f"Pick exactly one letter from {span}.")
+            raise BadAnswer(
+                f"This question needs exactly {select} letters (e.g. {valid[:select]}); "
+                f"you gave {len(letters)}."
+            )
+        return letters
+
+    def feedback(
+        self,
+        bank: Bank,
+        question: QuestionData,
+        ask: AskRow,
+        chosen: tuple[int, ...],
+        correct: bool,
+    ) -> Feedback:
+        options = tuple(
+            OptionFeedback(
+                letter=LETTERS[i],
+                text=question.options[k].text,
+                why=question.options[k].why,
+                correct=question.options[k].correct,
+                chosen=k in chosen,
+            )
+            for i, k in enumerate(ask.option_order)
+        )
+        concepts = tuple(
+            self.concept_view(bank, bank.concepts[(question.pack, c)])
+            for c in question.concepts
+            if (question.pack, c) in bank.concepts
+        )
+        return Feedback(
+            ask_id=ask.id,
+            question_id=question.id,
+            correct=correct,
+            chosen=tuple(o.letter for o in options if o.chosen),
+            right=tuple(o.letter for o in options if o.correct),
+            options=options,
+            explanation=question.explanation,
+            concepts=concepts,
+            purpose=ask.purpose,
+        )
+
+    async def group_answers(self, ask_id: int) -> list[GroupAnswer]:
+        return await self.store.group_answers(ask_id)
+
+    # -- explain -----------------------------------------------------------------
+    async def explain(self, name: str) -> ConceptView:
+        bank = await self.bank()
+        wanted = " ".join(name.lower().split())
+        names: dict[str, ConceptData] = {}
+        for concept in bank.concepts.values():
+            for label in (concept.id, concept.name, concept.title, *concept.aliases):
+                names.setdefault(" ".join(label.lower().split()), concept)
+        if wanted in names:
+            return self.concept_view(bank, names[wanted])
+        close = difflib.get_close_matches(wanted, list(names), n=6, cutoff=0.6)
+        suggestions = list(dict.fromkeys(names[c].name for c in close))[:3]
+        raise UnknownConcept(name, suggestions)
+
+    @staticmethod
+    def concept_view(bank: Bank, concept: ConceptData) -> ConceptView:
+        related = tuple(
+            (r, bank.concepts[(concept.pack, r)].name)
+            for r in concept.related
+            if (concept.pack, r) in bank.concepts
+        )
+        return ConceptView(
+            id=concept.id,
+            name=concept.name,
+            title=concept.title,
+            category=concept.category,
+            summary=concept.summary,
+            explanation=concept.explanation,
+            aliases=concept.aliases,
+            related=related,
+        )
+
+    # -- daily setting -----------------------------------------------------------
+    async def daily_setting(self, ref: UserRef) -> DailySetting:
+        user = await self.user(ref)
+        return DailySetting(user.daily_enabled and user.active, user.daily_time, user.timezone)
+
+    async def set_daily(self, ref: UserRef, time_text: str, zone_text: str | None) -> DailySetting:
+        """Set the daily time (and zone); a bad value raises BadSetting and changes nothing."""
+        user = await self.user(ref)
+        time = parse_time(time_text)
+        zone = parse_zone(zone_text) if zone_text else user.timezone
+        await self.store.update_user(
+            user.id, daily_time=time, timezone=zone, daily_enabled=True, active=True
+        )
+        return DailySetting(True, time, zone)
+
+    async def daily_off(self, ref: UserRef) -> DailySetting:
+        user = await self.user(ref)
+        await self.store.update_user(user.id, daily_enabled=False)
+        return DailySetting(False, user.daily_time, user.timezone)
+
+    async def mark_inactive(self, ref: UserRef) -> None:
+        """The user blocked the bot: send them nothing until they come back."""
+        user = await self.user(ref)
+        await self.store.update_user(user.id, active=False)
+
+    async def mark_active(self, ref: UserRef) -> None:
+        user = await self.user(ref)
+        if not user.active:
+            await self.store.update_user(user.id, active=True)
+
+    # -- stats -------------------------------------------------------------------
+    async def stats(self, ref: UserRef) -> Stats:
+        user = await self.user(ref)
+        bank = await self.bank()
+        counts = {(p, d): (n, c) for p, d, n, c in await self.store.answer_counts(user.id)}
+        domains = []
+        for key, domain in bank.domains.items():
+            n, c = counts.pop(key, (0, 0))
+            domains.append(DomainStats(domain.id, domain.title, n, c))
+        for (_pack, domain_id), (n, c) in counts.items():  # domains no longer in any pack
+            domains.append(DomainStats(domain_id, domain_id, n, c))
+        now = self.clock()
+        due = sum(1 for r in await self.store.reviews_of(user.id) if r.due <= now)
+        return Stats(
+            answered=sum(d.answered for d in domains),
+            correct=sum(d.correct for d in domains),
+            domains=tuple(domains),
+            due_reviews=due,
+        )

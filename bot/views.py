@@ -1,0 +1,137 @@
+"""Plain values the core returns; adapters render them for their platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """Who is speaking: a platform name and that platform's id for the user."""
+
+    platform: str
+    external_id: str
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class OptionView:
+    letter: str
+    text: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    ask_id: int
+    question_id: str
+    scenario: str
+    options: tuple[OptionView, ...]
+    select: int
+    domain: str
+    difficulty: int
+    purpose: str
+
+    @property
+    def letters(self) -> str:
+        return "".join(o.letter for o in self.options)
+
+
+@dataclass(frozen=True)
+class ConceptView:
+    id: str
+    name: str
+    title: str
+    category: str
+    summary: str
+    explanation: str
+    aliases: tuple[str, ...] = ()
+    related: tuple[tuple[str, str], ...] = ()  # (concept id, name)
+
+
+@dataclass(frozen=True)
+class OptionFeedback:
+    letter: str
+    text: str
+    why: str
+    correct: bool
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class Feedback:
+    ask_id: int
+    question_id: str
+    correct: bool
+    chosen: tuple[str, ...]
+    right: tuple[str, ...]
+    options: tuple[OptionFeedback, ...]
+    explanation: str
+    concepts: tuple[ConceptView, ...]
+    purpose: str = "practice"
+    streak: int = 0
+
+
+@dataclass(frozen=True)
+class DomainStats:
+    id: str
+    title: str
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class Stats:
+    answered: int
+    correct: int
+    domains: tuple[DomainStats, ...]
+    due_reviews: int = 0
+    streak: int = 0
+    best_streak: int = 0
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class GroupAnswer:
+    display_name: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class DailySetting:
+    enabled: bool
+    time: str  # HH:MM
+    timezone: str
+    next_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did, per kind: {"questions": {"added": 3, ...}, ...}."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            n for kind in self.counts.values() for what, n in kind.items() if what != "unchanged"
+        )
+
+    def lines(self) -> list[str]:
+        out = []
+        for kind in ("packs", "concepts", "questions"):
+            c = self.counts.get(kind, {})
+            out.append(
+                f"{kind}: {c.get('added', 0)} added, {c.get('updated', 0)} updated, "
+                f"{c.get('retired', 0)} retired, {c.get('unchanged', 0)} unchanged"
+            )
+        if not self.changed:
+            out.append("nothing changed")
+        return out
