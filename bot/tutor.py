@@ -177,7 +177,7 @@ class Tutor:
                 chosen=chosen,
                 correct=correct,
                 answered_at=now,
-                card=card.to_dict(),
+                card=dict(card.to_dict()),
                 due=card.due,
                 close_ask=ask.group_key is None,  # type: ignore[arg-type]
             )

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.content.lint import LintResult, Problem, lint_paths, lint_text
@@ -115,12 +115,12 @@ async def _apply(conn: AsyncConnection, content: ContentSet, whole: set[str]) ->
             "content_hash": digest,
         }
         if existing is None:
-            await conn.execute(Pack.__table__.insert().values(id=pack.id, **values))
+            await conn.execute(insert(Pack).values(id=pack.id, **values))
         else:
             await conn.execute(update(Pack).where(Pack.id == pack.id).values(**values))
         await conn.execute(delete(Domain).where(Domain.pack_id == pack.id))
         await conn.execute(
-            Domain.__table__.insert(),
+            insert(Domain),
             [
                 {
                     "pack_id": pack.id,
@@ -199,7 +199,7 @@ async def _sync_items(
             else:
                 tally["unchanged"] += 1
         if inserts:
-            await conn.execute(insert_for(conn, model.__table__), inserts)
+            await conn.execute(insert_for(conn, model), inserts)
         sources = {src for (p, src), k in content.files.items() if p == pack and kind in k}
         vanished = [
             r.id
@@ -214,7 +214,7 @@ async def _sync_items(
 async def _bump_revision(conn: AsyncConnection) -> None:
     current = await conn.scalar(select(Meta.value).where(Meta.key == CONTENT_REVISION))
     if current is None:
-        await conn.execute(Meta.__table__.insert().values(key=CONTENT_REVISION, value="1"))
+        await conn.execute(insert(Meta).values(key=CONTENT_REVISION, value="1"))
     else:
         await conn.execute(
             update(Meta).where(Meta.key == CONTENT_REVISION).values(value=str(int(current) + 1))

@@ -329,11 +329,11 @@ class _Checker:
             marked = sum(o.correct for o in options)
             select = marked
             if "select" in m:
-                value = self.integer(m, "select", low=1)
-                if value is not None and value != marked:
+                declared = self.integer(m, "select", low=1)
+                if declared is not None and declared != marked:
                     self.report(
                         m.key_pos["select"],
-                        f"`select` is {value} but {marked} option(s) are marked correct",
+                        f"`select` is {declared} but {marked} option(s) are marked correct",
                     )
                     select = None
         if None in (qid, domain, concepts, difficulty, scenario, explanation, options, select):

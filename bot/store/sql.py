@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,7 +28,6 @@ from bot.views import GroupAnswer
 
 CONTENT_REVISION = "content_revision"
 
-ATTEMPTS = Attempt.__table__
 REVIEWS = Review.__table__
 
 _USER_COLUMNS = (
@@ -131,7 +130,7 @@ class SqlStore:
         try:
             async with self.engine.begin() as conn:
                 user_id = await conn.scalar(
-                    User.__table__.insert()
+                    insert(User)
                     .values(
                         display_name=display_name,
                         created_at=now,
@@ -143,7 +142,7 @@ class SqlStore:
                     .returning(User.id)
                 )
                 await conn.execute(
-                    Identity.__table__.insert().values(
+                    insert(Identity).values(
                         user_id=user_id, platform=platform, external_id=external_id
                     )
                 )
@@ -164,7 +163,7 @@ class SqlStore:
     ) -> int:
         async with self.engine.begin() as conn:
             ask_id = await conn.scalar(
-                Ask.__table__.insert()
+                insert(Ask)
                 .values(
                     user_id=user_id,
                     group_key=group_key,
@@ -175,6 +174,7 @@ class SqlStore:
                 )
                 .returning(Ask.id)
             )
+        assert ask_id is not None
         return int(ask_id)
 
     async def get_ask(self, ask_id: int) -> AskRow | None:
@@ -222,7 +222,7 @@ class SqlStore:
     async def record_answer(self, record: AnswerRecord) -> bool:
         async with self.engine.begin() as conn:
             inserted = await conn.execute(
-                insert_for(conn, ATTEMPTS)
+                insert_for(conn, Attempt)
                 .values(
                     ask_id=record.ask_id,
                     user_id=record.user_id,
@@ -243,7 +243,7 @@ class SqlStore:
                     .values(closed_at=record.answered_at)
                 )
             wrong = 0 if record.correct else 1
-            upsert = insert_for(conn, REVIEWS).values(
+            upsert = insert_for(conn, Review).values(
                 user_id=record.user_id,
                 question_id=record.question_key,
                 card=record.card,

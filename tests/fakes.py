@@ -1,0 +1,170 @@
+"""In-memory fakes of the core's ports, for unit tests of the engine (no database)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+from bot.bank import Bank, ConceptData, DomainData, QuestionData
+from bot.content.model import OptionSpec
+from bot.ports import AnswerRecord, AskRow, ReviewState, UserRow
+from bot.views import GroupAnswer
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+class FakeStore:
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self.users: dict[int, UserRow] = {}
+        self.identities: dict[tuple[str, str], int] = {}
+        self.asks: dict[int, AskRow] = {}
+        self.attempts: list[AnswerRecord] = []
+        self.reviews: dict[tuple[int, int], ReviewState] = {}
+        self.message_refs: dict[int, str] = {}
+
+    async def content_revision(self) -> int:
+        return self.bank.revision
+
+    async def load_bank(self) -> Bank:
+        return self.bank
+
+    async def user_for(
+        self, platform: str, external_id: str, display_name: str, now: datetime, timezone: str
+    ) -> UserRow:
+        key = (platform, external_id)
+        if key not in self.identities:
+            user_id = len(self.users) + 1
+            self.users[user_id] = UserRow(user_id, display_name, True, timezone, "09:00", True)
+            self.identities[key] = user_id
+        return self.users[self.identities[key]]
+
+    async def create_ask(
+        self,
+        user_id: int | None,
+        group_key: str | None,
+        question_key: int,
+        option_order: tuple[int, ...],
+        purpose: str,
+        now: datetime,
+    ) -> int:
+        ask_id = len(self.asks) + 1
+        self.asks[ask_id] = AskRow(
+            ask_id, user_id, group_key, question_key, option_order, purpose, now, None
+        )
+        return ask_id
+
+    async def get_ask(self, ask_id: int) -> AskRow | None:
+        return self.asks.get(ask_id)
+
+    async def latest_open_ask(self, user_id: int) -> AskRow | None:
+        mine = [a for a in self.asks.values() if a.user_id == user_id and a.closed_at is None]
+        return max(mine, key=lambda a: a.id, default=None)
+
+    async def has_answered(self, ask_id: int, user_id: int) -> bool:
+        return any(a.ask_id == ask_id and a.user_id == user_id for a in self.attempts)
+
+    async def review_of(self, user_id: int, question_key: int) -> ReviewState | None:
+        return self.reviews.get((user_id, question_key))
+
+    async def reviews_of(self, user_id: int) -> list[ReviewState]:
+        return [r for (u, _q), r in self.reviews.items() if u == user_id]
+
+    async def recent_question_keys(self, user_id: int, limit: int) -> list[int]:
+        mine = sorted((a for a in self.asks.values() if a.user_id == user_id), key=lambda a: -a.id)
+        return [a.question_key for a in mine[:limit]]
+
+    async def record_answer(self, record: AnswerRecord) -> bool:
+        if await self.has_answered(record.ask_id, record.user_id):
+            return False
+        self.attempts.append(record)
+        if record.close_ask:
+            ask = self.asks[record.ask_id]
+            self.asks[record.ask_id] = dataclasses.replace(ask, closed_at=record.answered_at)
+        self.reviews[(record.user_id, record.question_key)] = ReviewState(
+            record.question_key, record.card, record.due, record.correct, record.answered_at
+        )
+        return True
+
+    async def answer_counts(self, user_id: int) -> list[tuple[str, str, int, int]]:
+        counts: dict[tuple[str, str], list[int]] = {}
+        for a in self.attempts:
+            if a.user_id == user_id:
+                pack = self.bank.questions[a.question_key].pack
+                n = counts.setdefault((pack, a.domain), [0, 0])
+                n[0] += 1
+                n[1] += a.correct
+        return [(p, d, n, c) for (p, d), (n, c) in counts.items()]
+
+    async def group_answers(self, ask_id: int) -> list[GroupAnswer]:
+        return [
+            GroupAnswer(self.users[a.user_id].display_name, a.correct)
+            for a in self.attempts
+            if a.ask_id == ask_id
+        ]
+
+    async def set_message_ref(self, ask_id: int, ref: str) -> None:
+        self.message_refs[ask_id] = ref
+
+    async def update_user(self, user_id: int, **values: object) -> None:
+        self.users[user_id] = dataclasses.replace(self.users[user_id], **values)  # type: ignore[arg-type]
+
+
+def _options(correct: set[int], count: int = 4) -> tuple[OptionSpec, ...]:
+    return tuple(
+        OptionSpec(text=f"option {i}", why=f"why {i}", correct=i in correct) for i in range(count)
+    )
+
+
+def make_bank(questions: int = 4) -> Bank:
+    """A small bank: questions 1..n in domain 'design' (odd) or 'security' (even); the last
+    one is a Select-TWO question."""
+    bank = Bank(revision=1)
+    bank.domains[("p", "design")] = DomainData("p", "design", "Design", 70)
+    bank.domains[("p", "security")] = DomainData("p", "security", "Security", 30)
+    bank.concepts[("p", "s3")] = ConceptData(
+        "p",
+        "s3",
+        "S3",
+        "Amazon S3",
+        "Storage",
+        "Objects.",
+        "Buckets.",
+        ("Amazon S3",),
+        ("glacier",),
+    )
+    bank.concepts[("p", "glacier")] = ConceptData(
+        "p",
+        "glacier",
+        "Glacier",
+        "Amazon S3 Glacier",
+        "Storage",
+        "Archive.",
+        "Vaults.",
+        (),
+        ("s3",),
+    )
+    for key in range(1, questions + 1):
+        multi = key == questions
+        bank.questions[key] = QuestionData(
+            key=key,
+            pack="p",
+            id=f"q{key}",
+            domain="design" if key % 2 else "security",
+            concepts=("s3",) if key % 2 else ("s3", "glacier"),
+            difficulty=1 + key % 3,
+            scenario=f"Scenario {key}?",
+            options=_options({0, 2} if multi else {1}),
+            select=2 if multi else 1,
+            explanation=f"Explanation {key}.",
+        )
+    return bank
