@@ -25,6 +25,7 @@ class App:
     tutor: Tutor
 
     async def close(self) -> None:
+        self.store.db.dispose()
         await self.engine.dispose()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -42,6 +43,23 @@ class ReviewState:
 
 
 @dataclass(frozen=True)
+class AnswerContext:
+    """All an answer needs to know, read in one round trip."""
+
+    ask: AskRow | None
+    answered: bool  # this user already answered this ask
+    review: ReviewState | None  # this user's card for the ask's question
+
+
+@dataclass(frozen=True)
+class PracticeState:
+    """All choosing a question needs to know about a user, read in one round trip."""
+
+    reviews: list[ReviewState]
+    recent: list[int]  # question keys of the latest asks, newest first
+
+
+@dataclass(frozen=True)
 class AnswerRecord:
     ask_id: int
     user_id: int
@@ -76,21 +94,17 @@ class TutorStore(Protocol):
         now: datetime,
     ) -> int: ...
 
-    async def get_ask(self, ask_id: int) -> AskRow | None: ...
+    async def answer(
+        self, ask_id: int | None, user_id: int, decide: Callable[[AnswerContext], AnswerRecord]
+    ) -> bool:
+        """In one transaction: read the ask (for None, the user's latest open personal ask)
+        and the user's state, let `decide` score it, and store the answer. `decide` may raise
+        to store nothing. False (and nothing stored) if the user already answered the ask."""
+        ...
 
-    async def latest_open_ask(self, user_id: int) -> AskRow | None: ...
-
-    async def has_answered(self, ask_id: int, user_id: int) -> bool: ...
-
-    async def review_of(self, user_id: int, question_key: int) -> ReviewState | None: ...
+    async def practice_state(self, user_id: int, recent: int) -> PracticeState: ...
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]: ...
-
-    async def recent_question_keys(self, user_id: int, limit: int) -> list[int]: ...
-
-    async def record_answer(self, record: AnswerRecord) -> bool:
-        """Store an answer; False (and nothing changed) if this user already answered the ask."""
-        ...
 
     async def answer_counts(self, user_id: int) -> list[tuple[str, str, int, int]]:
         """(pack, domain, answered, correct) per domain the user has answered in."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot import learning
 from bot.bank import Bank, ConceptData, QuestionData
@@ -22,7 +22,7 @@ from bot.errors import (
     QuestionChanged,
     UnknownConcept,
 )
-from bot.ports import AnswerRecord, AskRow, TutorStore, UserRow
+from bot.ports import AnswerContext, AnswerRecord, AskRow, TutorStore, UserRow
 from bot.schedule_setting import parse_time, parse_zone
 from bot.views import (
     ConceptView,
@@ -38,7 +38,12 @@ from bot.views import (
 )
 
 LETTERS = "ABCDEF"
-RECENT_WINDOW = 3  # a question asked within the user's last few asks is not asked again
+RECENT_WINDOW = 3
+USER_CACHE_SIZE = 50_000
+REVISION_CHECK_SECONDS = 5
+REVISION_CHECK = timedelta(
+    seconds=REVISION_CHECK_SECONDS
+)  # a question asked within the user's last few asks is not asked again
 
 
 def utcnow() -> datetime:
@@ -66,13 +71,20 @@ class Tutor:
         self.rng = rng or random.Random()
         self.default_tz = default_tz
         self._bank: Bank | None = None
+        self._revision_checked_at = datetime.min.replace(tzinfo=UTC)
+        self._user_ids: dict[tuple[str, str], tuple[int, str]] = {}
 
     # -- content -----------------------------------------------------------------
     async def bank(self) -> Bank:
-        """The bank in memory, reloaded when an import (from any process) changed it."""
+        """The bank in memory. An import in this process calls forget_bank(); one made by
+        another process (`tutor content import`) is noticed within REVISION_CHECK_SECONDS."""
+        now = self.clock()
+        if self._bank is not None and now < self._revision_checked_at + REVISION_CHECK:
+            return self._bank
         revision = await self.store.content_revision()
         if self._bank is None or self._bank.revision != revision:
             self._bank = await self.store.load_bank()
+        self._revision_checked_at = now
         return self._bank
 
     def forget_bank(self) -> None:
@@ -80,22 +92,42 @@ class Tutor:
 
     # -- users -------------------------------------------------------------------
     async def user(self, ref: UserRef) -> UserRow:
-        return await self.store.user_for(
+        """The user's current row (settings included), created on first contact."""
+        user = await self.store.user_for(
             ref.platform, ref.external_id, ref.display_name, self.clock(), self.default_tz
         )
+        self._remember(ref, user.id)
+        return user
+
+    async def user_id(self, ref: UserRef) -> int:
+        """The user's id; an identity never moves to another user, so it is cached."""
+        key = (ref.platform, ref.external_id)
+        cached = self._user_ids.get(key)
+        if cached is not None and cached[1] == ref.display_name:
+            return cached[0]
+        return (await self.user(ref)).id
+
+    def _remember(self, ref: UserRef, user_id: int) -> None:
+        if len(self._user_ids) >= USER_CACHE_SIZE:
+            self._user_ids.pop(next(iter(self._user_ids)))
+        self._user_ids[(ref.platform, ref.external_id)] = (user_id, ref.display_name)
 
     # -- asking ------------------------------------------------------------------
     async def next_question(self, ref: UserRef, purpose: str = "practice") -> QuestionView:
-        user = await self.user(ref)
+        user_id = await self.user_id(ref)
+        state = await self.store.practice_state(user_id, RECENT_WINDOW)
         bank = await self.bank()
-        reviews = await self.store.reviews_of(user.id)
-        recent = set(await self.store.recent_question_keys(user.id, RECENT_WINDOW))
         question = learning.choose_question(
-            bank.active_questions, reviews, recent, bank.domains, self.clock(), self.rng
+            bank.active_questions,
+            state.reviews,
+            set(state.recent),
+            bank.domains,
+            self.clock(),
+            self.rng,
         )
         if question is None:
             raise NoQuestions()
-        return await self.ask(question, user_id=user.id, purpose=purpose)
+        return await self.ask(question, user_id=user_id, purpose=purpose)
 
     async def group_question(self, group_key: str) -> QuestionView:
         """A question posted to a group chat: anyone there may answer it, once each."""
@@ -136,55 +168,19 @@ class Tutor:
 
     # -- answering ---------------------------------------------------------------
     async def answer(self, ref: UserRef, ask_id: int, letters: str) -> Feedback:
-        user = await self.user(ref)
-        ask = await self.store.get_ask(ask_id)
-        if ask is None:
-            raise AskNotFound()
-        if ask.user_id is not None and ask.user_id != user.id:
-            raise NotYourQuestion()
-        return await self._score(user, ask, letters)
+        return await self._score(await self.user_id(ref), ask_id, letters)
 
     async def answer_open(self, ref: UserRef, letters: str) -> Feedback:
         """Answer the user's latest open question (text chats where letters are typed)."""
-        user = await self.user(ref)
-        ask = await self.store.latest_open_ask(user.id)
-        if ask is None:
-            raise NoOpenQuestion()
-        return await self._score(user, ask, letters)
+        return await self._score(await self.user_id(ref), None, letters)
 
-    async def _score(self, user: UserRow, ask: AskRow, letters: str) -> Feedback:
-        bank = await self.bank()
-        question = bank.questions.get(ask.question_key)
-        if question is None:
-            raise AskNotFound()
-        if len(ask.option_order) != len(question.options):
-            raise QuestionChanged()
-        if await self.store.has_answered(ask.id, user.id):
-            raise AlreadyAnswered()
-        chosen_letters = self.check_letters(letters, len(ask.option_order), question.select)
-        chosen = tuple(ask.option_order[LETTERS.index(letter)] for letter in chosen_letters)
-        right = {i for i, option in enumerate(question.options) if option.correct}
-        correct = set(chosen) == right
-        now = self.clock()
-        previous = await self.store.review_of(user.id, question.key)
-        card = learning.review(previous.card if previous else None, question.key, correct, now)
-        stored = await self.store.record_answer(
-            AnswerRecord(
-                ask_id=ask.id,
-                user_id=user.id,
-                question_key=question.key,
-                domain=question.domain,
-                chosen=chosen,
-                correct=correct,
-                answered_at=now,
-                card=dict(card.to_dict()),
-                due=card.due,
-                close_ask=ask.group_key is None,  # type: ignore[arg-type]
-            )
-        )
-        if not stored:  # a concurrent duplicate press won the race
-            raise AlreadyAnswered()
-        return self.feedback(bank, question, ask, chosen, correct)
+    async def _score(self, user_id: int, ask_id: int | None, letters: str) -> Feedback:
+        scoring = _Scoring(self, await self.bank(), user_id, ask_id, letters, self.clock())
+        # Reading the ask, checking it and recording the answer happen in one transaction.
+        if not await self.store.answer(ask_id, user_id, scoring.decide):
+            raise AlreadyAnswered()  # a concurrent duplicate press won the race
+        assert scoring.result is not None
+        return scoring.result
 
     @staticmethod
     def check_letters(text: str, option_count: int, select: int) -> tuple[str, ...]:
@@ -307,9 +303,9 @@ class Tutor:
 
     # -- stats -------------------------------------------------------------------
     async def stats(self, ref: UserRef) -> Stats:
-        user = await self.user(ref)
+        user_id = await self.user_id(ref)
         bank = await self.bank()
-        counts = {(p, d): (n, c) for p, d, n, c in await self.store.answer_counts(user.id)}
+        counts = {(p, d): (n, c) for p, d, n, c in await self.store.answer_counts(user_id)}
         domains = []
         for key, domain in bank.domains.items():
             n, c = counts.pop(key, (0, 0))
@@ -317,10 +313,61 @@ class Tutor:
         for (_pack, domain_id), (n, c) in counts.items():  # domains no longer in any pack
             domains.append(DomainStats(domain_id, domain_id, n, c))
         now = self.clock()
-        due = sum(1 for r in await self.store.reviews_of(user.id) if r.due <= now)
+        due = sum(1 for r in await self.store.reviews_of(user_id) if r.due <= now)
         return Stats(
             answered=sum(d.answered for d in domains),
             correct=sum(d.correct for d in domains),
             domains=tuple(domains),
             due_reviews=due,
+        )
+
+
+class _Scoring:
+    """Scores one answer against the ask as the store reads it, inside its transaction."""
+
+    def __init__(
+        self,
+        tutor: Tutor,
+        bank: Bank,
+        user_id: int,
+        ask_id: int | None,
+        letters: str,
+        now: datetime,
+    ) -> None:
+        self.tutor, self.bank, self.user_id = tutor, bank, user_id
+        self.ask_id, self.letters, self.now = ask_id, letters, now
+        self.result: Feedback | None = None
+
+    def decide(self, context: AnswerContext) -> AnswerRecord:
+        """The answer to store, or a TutorError (and nothing stored)."""
+        ask = context.ask
+        if ask is None:
+            raise NoOpenQuestion() if self.ask_id is None else AskNotFound()
+        if ask.user_id is not None and ask.user_id != self.user_id:
+            raise NotYourQuestion()
+        question = self.bank.questions.get(ask.question_key)
+        if question is None:
+            raise AskNotFound()
+        if len(ask.option_order) != len(question.options):
+            raise QuestionChanged()
+        if context.answered:
+            raise AlreadyAnswered()
+        letters = Tutor.check_letters(self.letters, len(ask.option_order), question.select)
+        chosen = tuple(ask.option_order[LETTERS.index(letter)] for letter in letters)
+        right = {i for i, option in enumerate(question.options) if option.correct}
+        correct = set(chosen) == right
+        previous = context.review
+        card = learning.review(previous.card if previous else None, question.key, correct, self.now)
+        self.result = self.tutor.feedback(self.bank, question, ask, chosen, correct)
+        return AnswerRecord(
+            ask_id=ask.id,
+            user_id=self.user_id,
+            question_key=question.key,
+            domain=question.domain,
+            chosen=chosen,
+            correct=correct,
+            answered_at=self.now,
+            card=dict(card.to_dict()),
+            due=card.due,
+            close_ask=ask.group_key is None,
         )

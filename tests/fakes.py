@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.bank import Bank, ConceptData, DomainData, QuestionData
 from bot.content.model import OptionSpec
-from bot.ports import AnswerRecord, AskRow, ReviewState, UserRow
+from bot.ports import AnswerContext, AnswerRecord, AskRow, PracticeState, ReviewState, UserRow
 from bot.views import GroupAnswer
 
 
@@ -63,28 +64,40 @@ class FakeStore:
         )
         return ask_id
 
-    async def get_ask(self, ask_id: int) -> AskRow | None:
-        return self.asks.get(ask_id)
+    async def answer(
+        self, ask_id: int | None, user_id: int, decide: Callable[[AnswerContext], AnswerRecord]
+    ) -> bool:
+        return self.record_answer(decide(self.answer_context(ask_id, user_id)))
 
-    async def latest_open_ask(self, user_id: int) -> AskRow | None:
-        mine = [a for a in self.asks.values() if a.user_id == user_id and a.closed_at is None]
-        return max(mine, key=lambda a: a.id, default=None)
+    def answer_context(self, ask_id: int | None, user_id: int) -> AnswerContext:
+        if ask_id is None:
+            mine = [a for a in self.asks.values() if a.user_id == user_id and a.closed_at is None]
+            ask = max(mine, key=lambda a: a.id, default=None)
+        else:
+            ask = self.asks.get(ask_id)
+        if ask is None:
+            return AnswerContext(None, False, None)
+        return AnswerContext(
+            ask,
+            self.has_answered(ask.id, user_id),
+            self.reviews.get((user_id, ask.question_key)),
+        )
 
-    async def has_answered(self, ask_id: int, user_id: int) -> bool:
-        return any(a.ask_id == ask_id and a.user_id == user_id for a in self.attempts)
-
-    async def review_of(self, user_id: int, question_key: int) -> ReviewState | None:
-        return self.reviews.get((user_id, question_key))
+    async def practice_state(self, user_id: int, recent: int) -> PracticeState:
+        mine = sorted((a for a in self.asks.values() if a.user_id == user_id), key=lambda a: -a.id)
+        return PracticeState(
+            await self.reviews_of(user_id),
+            [a.question_key for a in mine[:recent]],
+        )
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]:
         return [r for (u, _q), r in self.reviews.items() if u == user_id]
 
-    async def recent_question_keys(self, user_id: int, limit: int) -> list[int]:
-        mine = sorted((a for a in self.asks.values() if a.user_id == user_id), key=lambda a: -a.id)
-        return [a.question_key for a in mine[:limit]]
+    def has_answered(self, ask_id: int, user_id: int) -> bool:
+        return any(a.ask_id == ask_id and a.user_id == user_id for a in self.attempts)
 
-    async def record_answer(self, record: AnswerRecord) -> bool:
-        if await self.has_answered(record.ask_id, record.user_id):
+    def record_answer(self, record: AnswerRecord) -> bool:
+        if self.has_answered(record.ask_id, record.user_id):
             return False
         self.attempts.append(record)
         if record.close_ask:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,9 +38,19 @@ def tutor(
     )
 
 
-def test_chat_through_a_pipe(db_url: str) -> None:
+def single_answer_pack(tmp_path: Path) -> Path:
+    """The mini pack without its Select-TWO question, so any one letter A-B answers."""
+    target = tmp_path / "single"
+    shutil.copytree(MINIPACK, target)
+    text = (target / "storage.yaml").read_text()
+    start, end = text.index("  - id: s3-encrypt"), text.index("  - id: glacier-retrieval")
+    (target / "storage.yaml").write_text(text[:start] + text[end:])
+    return target
+
+
+def test_chat_through_a_pipe(db_url: str, tmp_path: Path) -> None:
     script = "/quiz\nA\n/explain glacier\n/explain glaicer\n/stats\n/nonsense\nB\n/quiz\nZ\n/quit\n"
-    done = tutor("chat", stdin=script, db_url=db_url)
+    done = tutor("chat", stdin=script, db_url=db_url, content=single_answer_pack(tmp_path))
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "A) " in out and "B) " in out

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.content.importer import ImportRefused, import_paths, import_text
 from bot.store.models import Attempt, Concept, Question
 from bot.store.sql import SqlStore
-from bot.tutor import Tutor
+from bot.tutor import REVISION_CHECK_SECONDS, Tutor
 from bot.views import UserRef
 from tests.conftest import MINIPACK
+from tests.fakes import FakeClock
 
 
 def copy_pack(tmp_path: Path) -> Path:
@@ -58,6 +59,7 @@ async def test_update_in_place_and_retire_keeps_history(
     (pack / "storage.yaml").write_text(text[:start] + text[end:])
 
     report = await import_paths(engine, [pack])
+    tutor.forget_bank()  # what an import made in the tutor's own process does
     assert report.counts["questions"] == {"added": 0, "updated": 1, "retired": 1, "unchanged": 2}
     assert "glacier-retrieval" not in await active_questions(engine)
     async with engine.connect() as conn:
@@ -128,10 +130,12 @@ async def test_lone_file_with_dangling_reference_is_refused(engine: AsyncEngine)
 async def test_tutor_sees_an_import_from_elsewhere(engine: AsyncEngine, tmp_path: Path) -> None:
     pack = copy_pack(tmp_path)
     await import_paths(engine, [pack])
-    tutor = Tutor(SqlStore(engine))
+    clock = FakeClock()
+    tutor = Tutor(SqlStore(engine), clock=clock)
     assert len((await tutor.bank()).active_questions) == 4
     text = (pack / "storage.yaml").read_text()
     start = text.index("  - id: kms-rotation")
     (pack / "storage.yaml").write_text(text[:start])
     await import_paths(engine, [pack])  # e.g. `tutor content import` in another process
+    clock.advance(seconds=REVISION_CHECK_SECONDS)
     assert len((await tutor.bank()).active_questions) == 3

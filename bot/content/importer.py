@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.content.lint import LintResult, Problem, lint_paths, lint_text
 from bot.content.model import ConceptSpec, ContentSet, KnownPack, QuestionSpec
 from bot.store.models import Concept, Domain, Meta, Pack, Question
-from bot.store.sql import CONTENT_REVISION
-from bot.store.upsert import insert_for
+from bot.store.statements import CONTENT_REVISION
 from bot.views import ImportReport
 
 
@@ -199,7 +198,7 @@ async def _sync_items(
             else:
                 tally["unchanged"] += 1
         if inserts:
-            await conn.execute(insert_for(conn, model), inserts)
+            await conn.execute(insert(model), inserts)
         sources = {src for (p, src), k in content.files.items() if p == pack and kind in k}
         vanished = [
             r.id

@@ -1,34 +1,24 @@
-"""The TutorStore port on SQLAlchemy Core: short transactions, few round trips."""
+"""The TutorStore port on SQLAlchemy Core: each method is one short unit of work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bank import Bank, ConceptData, DomainData, QuestionData
 from bot.content.model import OptionSpec
-from bot.ports import AnswerRecord, AskRow, ReviewState, UserRow
-from bot.store.models import (
-    Ask,
-    Attempt,
-    Concept,
-    Domain,
-    Identity,
-    Meta,
-    Question,
-    Review,
-    User,
-)
-from bot.store.upsert import insert_for
+from bot.ports import AnswerContext, AnswerRecord, AskRow, PracticeState, ReviewState, UserRow
+from bot.store.database import Database
+from bot.store.models import Attempt, Concept, Domain, Identity, Question, User
+from bot.store.statements import Statements
 from bot.views import GroupAnswer
 
-CONTENT_REVISION = "content_revision"
-
-REVIEWS = Review.__table__
+USER_FIELDS = {"timezone", "daily_time", "daily_enabled", "active", "display_name"}
 
 _USER_COLUMNS = (
     User.id,
@@ -64,92 +54,97 @@ def _review(row: Any) -> ReviewState:
 
 
 class SqlStore:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, db: Database | None = None) -> None:
         self.engine = engine
+        self.db = db or Database(engine)
+        self.sql = Statements(engine.dialect.name)
 
     # -- content -----------------------------------------------------------------
     async def content_revision(self) -> int:
-        async with self.engine.connect() as conn:
-            value = await conn.scalar(select(Meta.value).where(Meta.key == CONTENT_REVISION))
-        return int(value or 0)
+        return await self.db.read(self._content_revision)
+
+    def _content_revision(self, conn: Connection) -> int:
+        return int(conn.scalar(self.sql.content_revision) or 0)
 
     async def load_bank(self) -> Bank:
-        bank = Bank()
-        async with self.engine.connect() as conn:
-            bank.revision = int(
-                await conn.scalar(select(Meta.value).where(Meta.key == CONTENT_REVISION)) or 0
-            )
-            for d in await conn.execute(select(Domain).order_by(Domain.pack_id, Domain.position)):
-                bank.domains[(d.pack_id, d.id)] = DomainData(d.pack_id, d.id, d.title, d.weight)
-            for c in await conn.execute(select(Concept).where(Concept.retired.is_(False))):
-                bank.concepts[(c.pack_id, c.slug)] = ConceptData(
-                    c.pack_id,
-                    c.slug,
-                    c.name,
-                    c.title,
-                    c.category,
-                    c.summary,
-                    c.explanation,
-                    tuple(c.aliases),
-                    tuple(c.related),
-                )
-            for q in await conn.execute(select(Question)):
-                bank.questions[q.id] = QuestionData(
-                    key=q.id,
-                    pack=q.pack_id,
-                    id=q.slug,
-                    domain=q.domain_id,
-                    concepts=tuple(q.concepts),
-                    difficulty=q.difficulty,
-                    scenario=q.scenario,
-                    options=tuple(OptionSpec(**o) for o in q.options),
-                    select=q.select_count,
-                    explanation=q.explanation,
-                    retired=q.retired,
-                )
+        return await self.db.read(self._load_bank)
+
+    def _load_bank(self, conn: Connection) -> Bank:
+        bank = Bank(revision=self._content_revision(conn))
+        for d in conn.execute(select(Domain).order_by(Domain.pack_id, Domain.position)):
+            bank.domains[(d.pack_id, d.id)] = DomainData(d.pack_id, d.id, d.title, d.weight)
+        for c in conn.execute(select(Concept).where(Concept.retired.is_(False))):
+            bank.concepts[(c.pack_id, c.slug)] = ConceptData(
+                c.pack_id, c.slug, c.name, c.title, c.category, c.summary, c.explanation,
+                tuple(c.aliases), tuple(c.related),
+            )  # fmt: skip
+        for q in conn.execute(select(Question)):
+            bank.questions[q.id] = QuestionData(
+                key=q.id, pack=q.pack_id, id=q.slug, domain=q.domain_id,
+                concepts=tuple(q.concepts), difficulty=q.difficulty, scenario=q.scenario,
+                options=tuple(OptionSpec(**o) for o in q.options), select=q.select_count,
+                explanation=q.explanation, retired=q.retired,
+            )  # fmt: skip
         return bank
 
     # -- users -------------------------------------------------------------------
-    async def user_for(
-        self, platform: str, external_id: str, display_name: str, now: datetime, timezone: str
-    ) -> UserRow:
+    def _find_user(self, conn: Connection, platform: str, external_id: str) -> Any:
         query = (
             select(*_USER_COLUMNS)
             .join(Identity, Identity.user_id == User.id)
             .where(Identity.platform == platform, Identity.external_id == external_id)
         )
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(query)).first()
-        if row is not None:
-            if display_name and row.display_name != display_name:
-                async with self.engine.begin() as conn:
-                    await conn.execute(
-                        update(User).where(User.id == row.id).values(display_name=display_name)
-                    )
+        return conn.execute(query).first()
+
+    async def user_for(
+        self, platform: str, external_id: str, display_name: str, now: datetime, timezone: str
+    ) -> UserRow:
+        row = await self.db.read(self._find_user, platform, external_id)
+        if row is not None and (not display_name or row.display_name == display_name):
             return _user(row)
         try:
-            async with self.engine.begin() as conn:
-                user_id = await conn.scalar(
-                    insert(User)
-                    .values(
-                        display_name=display_name,
-                        created_at=now,
-                        active=True,
-                        timezone=timezone,
-                        daily_time="09:00",
-                        daily_enabled=True,
-                    )
-                    .returning(User.id)
-                )
-                await conn.execute(
-                    insert(Identity).values(
-                        user_id=user_id, platform=platform, external_id=external_id
-                    )
-                )
+            return await self.db.write(
+                self._create_or_rename, platform, external_id, display_name, now, timezone
+            )
         except IntegrityError:  # created by a concurrent request a moment ago
-            pass
-        async with self.engine.connect() as conn:
-            return _user((await conn.execute(query)).one())
+            row = await self.db.read(self._find_user, platform, external_id)
+            return _user(row)
+
+    def _create_or_rename(
+        self,
+        conn: Connection,
+        platform: str,
+        external_id: str,
+        display_name: str,
+        now: datetime,
+        timezone: str,
+    ) -> UserRow:
+        row = self._find_user(conn, platform, external_id)
+        if row is not None:
+            conn.execute(update(User).where(User.id == row.id).values(display_name=display_name))
+            return _user(self._find_user(conn, platform, external_id))
+        user_id = conn.scalar(
+            insert(User)
+            .values(
+                display_name=display_name, created_at=now, active=True, timezone=timezone,
+                daily_time="09:00", daily_enabled=True,
+            )
+            .returning(User.id)
+        )  # fmt: skip
+        conn.execute(
+            insert(Identity).values(user_id=user_id, platform=platform, external_id=external_id)
+        )
+        return _user(self._find_user(conn, platform, external_id))
+
+    async def update_user(self, user_id: int, **values: object) -> None:
+        unknown = set(values) - USER_FIELDS
+        if unknown:
+            raise ValueError(f"cannot update user fields {sorted(unknown)}")
+        await self.db.write(self._update_user, user_id, values)
+
+    @staticmethod
+    def _update_user(conn: Connection, user_id: int, values: dict[str, object]) -> None:
+        conn.execute(update(User).where(User.id == user_id).values(**values))
 
     # -- asks and answers ----------------------------------------------------------
     async def create_ask(
@@ -161,114 +156,102 @@ class SqlStore:
         purpose: str,
         now: datetime,
     ) -> int:
-        async with self.engine.begin() as conn:
-            ask_id = await conn.scalar(
-                insert(Ask)
-                .values(
-                    user_id=user_id,
-                    group_key=group_key,
-                    question_id=question_key,
-                    option_order=",".join(map(str, option_order)),
-                    purpose=purpose,
-                    created_at=now,
-                )
-                .returning(Ask.id)
-            )
+        values = {
+            "user_id": user_id,
+            "group_key": group_key,
+            "question_id": question_key,
+            "option_order": ",".join(map(str, option_order)),
+            "purpose": purpose,
+            "created_at": now,
+            "closed_at": None,
+            "message_ref": None,
+        }
+        return await self.db.write(self._create_ask, values)
+
+    def _create_ask(self, conn: Connection, values: dict[str, Any]) -> int:
+        ask_id = conn.scalar(self.sql.create_ask, values)
         assert ask_id is not None
         return int(ask_id)
 
-    async def get_ask(self, ask_id: int) -> AskRow | None:
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(select(Ask).where(Ask.id == ask_id))).first()
-        return _ask(row) if row else None
+    async def answer(
+        self, ask_id: int | None, user_id: int, decide: Callable[[AnswerContext], AnswerRecord]
+    ) -> bool:
+        return await self.db.write(self._answer, ask_id, user_id, decide)
 
-    async def latest_open_ask(self, user_id: int) -> AskRow | None:
-        query = (
-            select(Ask)
-            .where(Ask.user_id == user_id, Ask.closed_at.is_(None))
-            .order_by(Ask.created_at.desc(), Ask.id.desc())
-            .limit(1)
+    def _answer(
+        self,
+        conn: Connection,
+        ask_id: int | None,
+        user_id: int,
+        decide: Callable[[AnswerContext], AnswerRecord],
+    ) -> bool:
+        return self._record_answer(conn, decide(self._answer_context(conn, ask_id, user_id)))
+
+    def _answer_context(self, conn: Connection, ask_id: int | None, user_id: int) -> AnswerContext:
+        if ask_id is None:
+            result = conn.execute(self.sql.open_answer_context, {"user_id": user_id})
+        else:
+            result = conn.execute(self.sql.answer_context, {"user_id": user_id, "ask_id": ask_id})
+        row = result.first()
+        if row is None:
+            return AnswerContext(None, False, None)
+        review = (
+            ReviewState(
+                row.question_id, row.r_card, row.r_due, row.r_last_correct, row.r_last_seen_at
+            )
+            if row.r_card is not None
+            else None
         )
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(query)).first()
-        return _ask(row) if row else None
+        return AnswerContext(_ask(row), bool(row.answered), review)
 
-    async def has_answered(self, ask_id: int, user_id: int) -> bool:
-        query = select(Attempt.id).where(Attempt.ask_id == ask_id, Attempt.user_id == user_id)
-        async with self.engine.connect() as conn:
-            return (await conn.scalar(query)) is not None
+    async def practice_state(self, user_id: int, recent: int) -> PracticeState:
+        return await self.db.read(self._practice_state, user_id, recent)
 
-    async def review_of(self, user_id: int, question_key: int) -> ReviewState | None:
-        query = select(Review).where(Review.user_id == user_id, Review.question_id == question_key)
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(query)).first()
-        return _review(row) if row else None
+    def _practice_state(self, conn: Connection, user_id: int, recent: int) -> PracticeState:
+        reviews = [_review(r) for r in conn.execute(self.sql.reviews_of, {"user_id": user_id})]
+        keys = conn.scalars(self.sql.recent_questions, {"user_id": user_id, "limit": recent})
+        return PracticeState(reviews, list(keys))
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]:
-        async with self.engine.connect() as conn:
-            rows = await conn.execute(select(Review).where(Review.user_id == user_id))
-            return [_review(r) for r in rows]
+        return await self.db.read(self._reviews_of, user_id)
 
-    async def recent_question_keys(self, user_id: int, limit: int) -> list[int]:
-        query = (
-            select(Ask.question_id)
-            .where(Ask.user_id == user_id)
-            .order_by(Ask.created_at.desc(), Ask.id.desc())
-            .limit(limit)
-        )
-        async with self.engine.connect() as conn:
-            return list((await conn.scalars(query)).all())
+    def _reviews_of(self, conn: Connection, user_id: int) -> list[ReviewState]:
+        return [_review(r) for r in conn.execute(self.sql.reviews_of, {"user_id": user_id})]
 
-    async def record_answer(self, record: AnswerRecord) -> bool:
-        async with self.engine.begin() as conn:
-            inserted = await conn.execute(
-                insert_for(conn, Attempt)
-                .values(
-                    ask_id=record.ask_id,
-                    user_id=record.user_id,
-                    question_id=record.question_key,
-                    domain_id=record.domain,
-                    chosen=",".join(map(str, record.chosen)),
-                    correct=record.correct,
-                    answered_at=record.answered_at,
-                )
-                .on_conflict_do_nothing(index_elements=["ask_id", "user_id"])
+    def _record_answer(self, conn: Connection, record: AnswerRecord) -> bool:
+        attempt = {
+            "ask_id": record.ask_id,
+            "user_id": record.user_id,
+            "question_id": record.question_key,
+            "domain_id": record.domain,
+            "chosen": ",".join(map(str, record.chosen)),
+            "correct": record.correct,
+            "answered_at": record.answered_at,
+        }
+        if conn.execute(self.sql.insert_attempt, attempt).rowcount == 0:
+            return False  # this user already answered this ask: nothing changes
+        if record.close_ask:
+            conn.execute(
+                self.sql.close_ask, {"ask_id": record.ask_id, "closed_at": record.answered_at}
             )
-            if inserted.rowcount == 0:
-                return False
-            if record.close_ask:
-                await conn.execute(
-                    update(Ask)
-                    .where(Ask.id == record.ask_id, Ask.closed_at.is_(None))
-                    .values(closed_at=record.answered_at)
-                )
-            wrong = 0 if record.correct else 1
-            upsert = insert_for(conn, Review).values(
-                user_id=record.user_id,
-                question_id=record.question_key,
-                card=record.card,
-                due=record.due,
-                last_correct=record.correct,
-                last_seen_at=record.answered_at,
-                answers=1,
-                wrong=wrong,
-            )
-            await conn.execute(
-                upsert.on_conflict_do_update(
-                    index_elements=["user_id", "question_id"],
-                    set_={
-                        "card": upsert.excluded.card,
-                        "due": upsert.excluded.due,
-                        "last_correct": upsert.excluded.last_correct,
-                        "last_seen_at": upsert.excluded.last_seen_at,
-                        "answers": REVIEWS.c.answers + 1,
-                        "wrong": REVIEWS.c.wrong + wrong,
-                    },
-                )
-            )
+        review = {
+            "user_id": record.user_id,
+            "question_id": record.question_key,
+            "card": record.card,
+            "due": record.due,
+            "last_correct": record.correct,
+            "last_seen_at": record.answered_at,
+            "answers": 1,
+            "wrong": 0 if record.correct else 1,
+        }
+        conn.execute(self.sql.upsert_review, review)
         return True
 
     async def answer_counts(self, user_id: int) -> list[tuple[str, str, int, int]]:
+        return await self.db.read(self._answer_counts, user_id)
+
+    @staticmethod
+    def _answer_counts(conn: Connection, user_id: int) -> list[tuple[str, str, int, int]]:
         correct = func.sum(func.cast(Attempt.correct, Question.difficulty.type))
         query = (
             select(Question.pack_id, Attempt.domain_id, func.count(), correct)
@@ -276,27 +259,23 @@ class SqlStore:
             .where(Attempt.user_id == user_id)
             .group_by(Question.pack_id, Attempt.domain_id)
         )
-        async with self.engine.connect() as conn:
-            return [(p, d, int(n), int(c or 0)) for p, d, n, c in await conn.execute(query)]
+        return [(p, d, int(n), int(c or 0)) for p, d, n, c in conn.execute(query)]
 
     async def group_answers(self, ask_id: int) -> list[GroupAnswer]:
+        return await self.db.read(self._group_answers, ask_id)
+
+    @staticmethod
+    def _group_answers(conn: Connection, ask_id: int) -> list[GroupAnswer]:
         query = (
             select(User.display_name, Attempt.correct)
             .join(User, User.id == Attempt.user_id)
             .where(Attempt.ask_id == ask_id)
             .order_by(Attempt.answered_at, Attempt.id)
         )
-        async with self.engine.connect() as conn:
-            return [GroupAnswer(name or "someone", ok) for name, ok in await conn.execute(query)]
+        return [GroupAnswer(name or "someone", ok) for name, ok in conn.execute(query)]
 
     async def set_message_ref(self, ask_id: int, ref: str) -> None:
-        async with self.engine.begin() as conn:
-            await conn.execute(update(Ask).where(Ask.id == ask_id).values(message_ref=ref))
+        await self.db.write(self._set_message_ref, ask_id, ref)
 
-    async def update_user(self, user_id: int, **values: object) -> None:
-        allowed = {"timezone", "daily_time", "daily_enabled", "active", "display_name"}
-        unknown = set(values) - allowed
-        if unknown:
-            raise ValueError(f"cannot update user fields {sorted(unknown)}")
-        async with self.engine.begin() as conn:
-            await conn.execute(update(User).where(User.id == user_id).values(**values))
+    def _set_message_ref(self, conn: Connection, ask_id: int, ref: str) -> None:
+        conn.execute(self.sql.set_message_ref, {"ask_id": ask_id, "ref": ref})
