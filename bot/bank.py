@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.content.model import OptionSpec
+from bot.views import ConceptView
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,28 @@ class Bank:
     @property
     def active_questions(self) -> list[QuestionData]:
         return [q for q in self.questions.values() if not q.retired]
+
+    @cached_property
+    def concept_views(self) -> dict[tuple[str, str], ConceptView]:
+        """Each concept card as the view adapters render (built once per loaded bank)."""
+        return {key: self._concept_view(c) for key, c in self.concepts.items()}
+
+    def _concept_view(self, concept: ConceptData) -> ConceptView:
+        related = tuple(
+            (r, self.concepts[(concept.pack, r)].name)
+            for r in concept.related
+            if (concept.pack, r) in self.concepts
+        )
+        return ConceptView(
+            id=concept.id,
+            name=concept.name,
+            title=concept.title,
+            category=concept.category,
+            summary=concept.summary,
+            explanation=concept.explanation,
+            aliases=concept.aliases,
+            related=related,
+        )
 
     def domain_title(self, pack: str, domain: str) -> str:
         found = self.domains.get((pack, domain))

@@ -30,7 +30,6 @@ class AskRow:
     option_order: tuple[int, ...]
     purpose: str
     created_at: datetime
-    closed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,6 @@ class AnswerRecord:
     answered_at: datetime
     card: dict[str, Any]
     due: datetime
-    close_ask: bool
 
 
 class TutorStore(Protocol):

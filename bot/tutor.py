@@ -171,7 +171,7 @@ class Tutor:
         return await self._score(await self.user_id(ref), ask_id, letters)
 
     async def answer_open(self, ref: UserRef, letters: str) -> Feedback:
-        """Answer the user's latest open question (text chats where letters are typed)."""
+        """Answer the user's latest question, if still open (chats where letters are typed)."""
         return await self._score(await self.user_id(ref), None, letters)
 
     async def _score(self, user_id: int, ask_id: int | None, letters: str) -> Feedback:
@@ -220,9 +220,9 @@ class Tutor:
             for i, k in enumerate(ask.option_order)
         )
         concepts = tuple(
-            self.concept_view(bank, bank.concepts[(question.pack, c)])
+            bank.concept_views[(question.pack, c)]
             for c in question.concepts
-            if (question.pack, c) in bank.concepts
+            if (question.pack, c) in bank.concept_views
         )
         return Feedback(
             ask_id=ask.id,
@@ -248,28 +248,10 @@ class Tutor:
             for label in (concept.id, concept.name, concept.title, *concept.aliases):
                 names.setdefault(" ".join(label.lower().split()), concept)
         if wanted in names:
-            return self.concept_view(bank, names[wanted])
+            return bank.concept_views[(names[wanted].pack, names[wanted].id)]
         close = difflib.get_close_matches(wanted, list(names), n=6, cutoff=0.6)
         suggestions = list(dict.fromkeys(names[c].name for c in close))[:3]
         raise UnknownConcept(name, suggestions)
-
-    @staticmethod
-    def concept_view(bank: Bank, concept: ConceptData) -> ConceptView:
-        related = tuple(
-            (r, bank.concepts[(concept.pack, r)].name)
-            for r in concept.related
-            if (concept.pack, r) in bank.concepts
-        )
-        return ConceptView(
-            id=concept.id,
-            name=concept.name,
-            title=concept.title,
-            category=concept.category,
-            summary=concept.summary,
-            explanation=concept.explanation,
-            aliases=concept.aliases,
-            related=related,
-        )
 
     # -- daily setting -----------------------------------------------------------
     async def daily_setting(self, ref: UserRef) -> DailySetting:
@@ -351,7 +333,8 @@ class _Scoring:
         if len(ask.option_order) != len(question.options):
             raise QuestionChanged()
         if context.answered:
-            raise AlreadyAnswered()
+            # Typed letters go to the latest question; once answered there is none open.
+            raise NoOpenQuestion() if self.ask_id is None else AlreadyAnswered()
         letters = Tutor.check_letters(self.letters, len(ask.option_order), question.select)
         chosen = tuple(ask.option_order[LETTERS.index(letter)] for letter in letters)
         right = {i for i, option in enumerate(question.options) if option.correct}
@@ -369,5 +352,4 @@ class _Scoring:
             answered_at=self.now,
             card=dict(card.to_dict()),
             due=card.due,
-            close_ask=ask.group_key is None,
         )

@@ -60,7 +60,7 @@ class FakeStore:
     ) -> int:
         ask_id = len(self.asks) + 1
         self.asks[ask_id] = AskRow(
-            ask_id, user_id, group_key, question_key, option_order, purpose, now, None
+            ask_id, user_id, group_key, question_key, option_order, purpose, now
         )
         return ask_id
 
@@ -71,7 +71,7 @@ class FakeStore:
 
     def answer_context(self, ask_id: int | None, user_id: int) -> AnswerContext:
         if ask_id is None:
-            mine = [a for a in self.asks.values() if a.user_id == user_id and a.closed_at is None]
+            mine = [a for a in self.asks.values() if a.user_id == user_id]
             ask = max(mine, key=lambda a: a.id, default=None)
         else:
             ask = self.asks.get(ask_id)
@@ -100,9 +100,6 @@ class FakeStore:
         if self.has_answered(record.ask_id, record.user_id):
             return False
         self.attempts.append(record)
-        if record.close_ask:
-            ask = self.asks[record.ask_id]
-            self.asks[record.ask_id] = dataclasses.replace(ask, closed_at=record.answered_at)
         self.reviews[(record.user_id, record.question_key)] = ReviewState(
             record.question_key, record.card, record.due, record.correct, record.answered_at
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -31,6 +32,9 @@ class Database:
         self.dialect = engine.dialect.name
         self._sync: Engine | None = None
         self._write_lock = threading.Lock()
+        self._writer: Connection | None = None
+        # One thread runs every write of this process, in turn, on one connection.
+        self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         if self.dialect == "sqlite":
             url = engine.url.set(drivername="sqlite+pysqlite")
             if url.database in (None, "", ":memory:"):
@@ -50,7 +54,8 @@ class Database:
 
     async def write(self, work: Callable[..., T], *args: Any) -> T:
         if self._sync is not None:
-            return await asyncio.to_thread(self._sqlite_write, work, args)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._writer_thread, self._sqlite_write, work, args)
         async with self.engine.begin() as conn:
             return await conn.run_sync(work, *args)
 
@@ -61,12 +66,18 @@ class Database:
 
     def _sqlite_write(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
         assert self._sync is not None
-        with self._write_lock, self._sync.begin() as conn:
-            return work(conn, *args)
+        with self._write_lock:
+            # Writers take turns, so one connection serves them all: no pool checkout.
+            if self._writer is None:
+                self._writer = self._sync.connect()
+            with self._writer.begin():
+                return work(self._writer, *args)
 
     def dispose(self) -> None:
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
         if self._sync is not None:
             self._sync.dispose()
-
-
-__all__ = ["Connection", "Database"]
+        self._writer_thread.shutdown(wait=False)

@@ -147,7 +147,6 @@ class Ask(Base):
     option_order: Mapped[str] = mapped_column(String(40))
     purpose: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     message_ref: Mapped[str | None] = mapped_column(String(100))
 
 

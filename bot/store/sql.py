@@ -45,7 +45,6 @@ def _ask(row: Any) -> AskRow:
         option_order=tuple(int(i) for i in row.option_order.split(",")),
         purpose=row.purpose,
         created_at=row.created_at,
-        closed_at=row.closed_at,
     )
 
 
@@ -163,7 +162,6 @@ class SqlStore:
             "option_order": ",".join(map(str, option_order)),
             "purpose": purpose,
             "created_at": now,
-            "closed_at": None,
             "message_ref": None,
         }
         return await self.db.write(self._create_ask, values)
@@ -230,10 +228,6 @@ class SqlStore:
         }
         if conn.execute(self.sql.insert_attempt, attempt).rowcount == 0:
             return False  # this user already answered this ask: nothing changes
-        if record.close_ask:
-            conn.execute(
-                self.sql.close_ask, {"ask_id": record.ask_id, "closed_at": record.answered_at}
-            )
         review = {
             "user_id": record.user_id,
             "question_id": record.question_key,

@@ -27,7 +27,6 @@ ASK_COLUMNS = (
     ASKS.c.option_order,
     ASKS.c.purpose,
     ASKS.c.created_at,
-    ASKS.c.closed_at,
 )
 
 
@@ -61,7 +60,7 @@ class Statements:
         )
         self.answer_context = context.where(ASKS.c.id == bindparam("ask_id"))
         self.open_answer_context = (
-            context.where(ASKS.c.user_id == user, ASKS.c.closed_at.is_(None))
+            context.where(ASKS.c.user_id == user)
             .order_by(ASKS.c.created_at.desc(), ASKS.c.id.desc())
             .limit(1)
         )
@@ -75,11 +74,6 @@ class Statements:
         self.create_ask = ASKS.insert().returning(ASKS.c.id)
         self.insert_attempt = dialect_insert(dialect, ATTEMPTS).on_conflict_do_nothing(
             index_elements=["ask_id", "user_id"]
-        )
-        self.close_ask = (
-            update(ASKS)
-            .where(ASKS.c.id == bindparam("ask_id"), ASKS.c.closed_at.is_(None))
-            .values(closed_at=bindparam("closed_at"))
         )
         upsert = dialect_insert(dialect, REVIEWS)
         self.upsert_review = upsert.on_conflict_do_update(

@@ -115,7 +115,6 @@ def upgrade() -> None:
         sa.Column("option_order", sa.String(length=40), nullable=False),
         sa.Column("purpose", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("message_ref", sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(
             ["question_id"],
