@@ -18,8 +18,8 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import start
@@ -58,8 +58,9 @@ async def run_engine(url: str, users: int, questions: int, concurrency: int) -> 
                 await asyncio.gather(*(call() for call in calls[i : i + concurrency]))
         return time.perf_counter() - started
 
+    views: dict[int, QuestionView] = {}
     for _round in range(questions):
-        views: dict[int, QuestionView] = {}
+        views.clear()
 
         def asker(i: int) -> Callable[[], Awaitable[None]]:
             async def ask() -> None:
@@ -115,8 +116,8 @@ async def run_baseline(url: str, answers: int) -> dict[str, float]:
             for i in range(answers):
                 t0 = time.perf_counter()
                 await db.execute(
-                    "INSERT INTO b_attempts (ask_id, user_id, question_id, chosen, correct, answered_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    "INSERT INTO b_attempts (ask_id, user_id, question_id, chosen, correct,"
+                    " answered_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (i, i % 1000, i % 344, "1", 1, now.isoformat()),
                 )
                 await db.execute(
@@ -158,7 +159,8 @@ async def run_baseline(url: str, answers: int) -> dict[str, float]:
                         "UPDATE b_asks SET closed_at = $1 WHERE id = $2", now.isoformat(), i
                     )
                     await conn.execute(
-                        "INSERT INTO b_reviews (user_id, question_id, card, due) VALUES ($1, $2, $3, $4)"
+                        "INSERT INTO b_reviews (user_id, question_id, card, due)"
+                        " VALUES ($1, $2, $3, $4)"
                         " ON CONFLICT (user_id, question_id) DO UPDATE SET card = excluded.card,"
                         " due = excluded.due",
                         i % 1000,
@@ -202,22 +204,26 @@ def main() -> None:
         baseline_url = f"sqlite+aiosqlite:///{tmp}/baseline.db" if url.startswith("sqlite") else url
         baseline = asyncio.run(run_baseline(baseline_url, int(engine["answers"])))
     backend = url.split("+")[0]
+    e, b = engine, baseline
     print(
-        f"backend: {backend}   users: {args.users}   questions each: {args.questions}   concurrency: {args.concurrency}"
+        f"backend: {backend}   users: {args.users}   questions each: {args.questions}"
+        f"   concurrency: {args.concurrency}"
     )
-    print(f"engine   answers: {engine['answers']:.0f}")
+    print(f"engine   answers: {e['answers']:.0f}")
     print(
-        f"engine   answer rate: {engine['answers_per_s']:.0f}/s   p50 {engine['answer_p50_ms']:.2f} ms   p99 {engine['answer_p99_ms']:.2f} ms"
-    )
-    print(
-        f"engine   ask rate:    {engine['asks_per_s']:.0f}/s   p50 {engine['ask_p50_ms']:.2f} ms   p99 {engine['ask_p99_ms']:.2f} ms"
-    )
-    print(
-        f"baseline answer rate: {baseline['answers_per_s']:.0f}/s   p50 {baseline['answer_p50_ms']:.2f} ms   p99 {baseline['answer_p99_ms']:.2f} ms  (driver alone, same writes)"
+        f"engine   answer rate: {e['answers_per_s']:.0f}/s"
+        f"   p50 {e['answer_p50_ms']:.2f} ms   p99 {e['answer_p99_ms']:.2f} ms"
     )
     print(
-        f"ratio    engine / baseline answer rate: {engine['answers_per_s'] / baseline['answers_per_s']:.2f}"
+        f"engine   ask rate:    {e['asks_per_s']:.0f}/s"
+        f"   p50 {e['ask_p50_ms']:.2f} ms   p99 {e['ask_p99_ms']:.2f} ms"
     )
+    print(
+        f"baseline answer rate: {b['answers_per_s']:.0f}/s"
+        f"   p50 {b['answer_p50_ms']:.2f} ms   p99 {b['answer_p99_ms']:.2f} ms"
+        "  (the driver alone, same writes)"
+    )
+    print(f"ratio    engine / baseline answer rate: {e['answers_per_s'] / b['answers_per_s']:.2f}")
 
 
 if __name__ == "__main__":
