@@ -1,0 +1,14 @@
+"""The Telegram adapter: python-telegram-bot in front of the core tutor.
+
+Modules, one job each:
+
+- ``callbacks``: the callback_data of inline buttons (encode, decode, refuse forgeries)
+- ``render``: core views -> HTML text within Telegram's limits
+- ``keyboards``: inline keyboards for questions and feedback
+- ``handlers``: commands and button presses -> core calls -> messages
+- ``uploads``: the admin ``/import`` of a YAML file
+- ``errors``: the one error handler (apology, blocked users, logging)
+- ``ratelimit``: AIORateLimiter plus retries of network errors with backoff
+- ``redact``: keeps the bot token out of every log record
+- ``app``: builds the Application and runs it (polling or webhook) in the current loop
+"""

@@ -1,0 +1,151 @@
+"""Build the python-telegram-bot Application over the core, and run it in the current loop.
+
+`running()` starts polling (or the webhook server) beside whatever else runs in the event
+loop, and stops everything cleanly on exit: the same shape `Application.run_polling` has,
+without taking over the loop or its signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ApplicationBuilder, BaseRateLimiter, Defaults
+
+from adapters.telegram import redact
+from adapters.telegram.errors import ErrorBoundary
+from adapters.telegram.handlers import Handlers, TelegramApp
+from adapters.telegram.ratelimit import RetryingRateLimiter
+from adapters.telegram.uploads import Uploads
+from bot.app import App
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    BotCommand("start", "Welcome and how it works"),
+    BotCommand("quiz", "A practice question now"),
+    BotCommand("explain", "A concept card, e.g. /explain S3"),
+    BotCommand("stats", "Your progress per exam domain"),
+    BotCommand("daily", "Daily question: /daily HH:MM Area/City, /daily off"),
+    BotCommand("stop", "No more daily questions"),
+    BotCommand("help", "What I can do"),
+)
+ADMIN_COMMANDS = (*COMMANDS, BotCommand("import", "Import a .yaml file (caption or reply)"))
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class TelegramConfigError(Exception):
+    """A Telegram setting is missing or wrong; the message names the variable."""
+
+
+def check_settings(settings: Settings) -> None:
+    if settings.telegram_token is None:
+        raise TelegramConfigError("TELEGRAM_TOKEN is not set")
+    if settings.telegram_webhook_url:
+        secret = settings.telegram_webhook_secret
+        if secret is None:
+            raise TelegramConfigError(
+                "TELEGRAM_WEBHOOK_SECRET must be set in webhook mode (TELEGRAM_WEBHOOK_URL)"
+            )
+        if not _SECRET_TOKEN.fullmatch(secret.get_secret_value()):
+            raise TelegramConfigError(
+                "TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -"
+            )
+        if urlsplit(settings.telegram_webhook_url).scheme not in ("http", "https"):
+            raise TelegramConfigError("TELEGRAM_WEBHOOK_URL must be an https:// URL")
+
+
+def build_application(
+    core: App,
+    settings: Settings,
+    *,
+    rate_limiter: BaseRateLimiter | None = None,  # type: ignore[type-arg]
+) -> TelegramApp:
+    """The Application with every handler, talking to TELEGRAM_API_URL."""
+    check_settings(settings)
+    assert settings.telegram_token is not None
+    token = settings.telegram_token.get_secret_value()
+    secret = settings.telegram_webhook_secret
+    redact.hide(token, secret.get_secret_value() if secret else None)
+    api = settings.telegram_api_url.rstrip("/")
+    admins = settings.telegram_admin_ids
+
+    async def post_init(application: TelegramApp) -> None:
+        await set_commands(application, admins)
+
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(rate_limiter or RetryingRateLimiter())
+        .post_init(post_init)
+        .build()
+    )
+    handlers = Handlers(core.tutor, admins)
+    handlers.register(application)
+    Uploads(core.engine, core.tutor, admins).register(application)
+    handlers.register_fallback(application)
+    application.add_error_handler(ErrorBoundary(core.tutor))
+    return application
+
+
+async def set_commands(application: TelegramApp, admins: frozenset[int]) -> None:
+    """Register the command menu; admins also see /import in their private chat."""
+    bot = application.bot
+    await bot.set_my_commands(COMMANDS)
+    for admin in sorted(admins):
+        try:
+            await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
+        except TelegramError as error:  # the admin has not started the bot yet
+            log.info("no /import menu for admin %s yet: %s", admin, error)
+
+
+@asynccontextmanager
+async def running(application: TelegramApp, settings: Settings) -> AsyncIterator[TelegramApp]:
+    """Initialize, start fetching updates (webhook or polling), and process them until exit."""
+    async with application:  # initialize() ... shutdown()
+        if application.post_init is not None:  # run_polling would call it; so do we
+            await application.post_init(application)
+        updater = application.updater
+        assert updater is not None
+        if settings.telegram_webhook_url:
+            url = settings.telegram_webhook_url
+            secret = settings.telegram_webhook_secret
+            await updater.start_webhook(
+                listen=settings.telegram_webhook_listen,
+                port=settings.telegram_webhook_port,
+                url_path=urlsplit(url).path.lstrip("/"),
+                webhook_url=url,
+                secret_token=secret.get_secret_value() if secret else None,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("telegram: webhook at %s", url)
+        else:
+            await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            log.info("telegram: polling for updates")
+        await application.start()
+        try:
+            yield application
+        finally:
+            if updater.running:
+                await updater.stop()
+            if application.running:
+                await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
+            log.info("telegram: stopped")

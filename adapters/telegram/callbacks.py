@@ -1,0 +1,83 @@
+"""The callback_data of inline buttons: a short action, an ask id and letters, nothing more.
+
+Telegram limits callback_data to 64 bytes. Every piece of state a button needs lives either
+in the database (the ask) or in the message's own keyboard (the picks of a multi-answer
+question), so buttons keep working across restarts and forged data is refused by the core.
+
+    a:<ask>:<letters>   answer the ask with these letters (a letter button, a Submit button)
+    t:<ask>:<letters>   show the multi-answer keyboard with these letters picked
+    n                   a next practice question
+    x:<concept id>      the concept card (read-only; concept ids are [a-z0-9-]{1,60})
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+_ANSWER = re.compile(r"a:(\d{1,18}):([A-F]{1,6})")
+_TOGGLE = re.compile(r"t:(\d{1,18}):([A-F]{0,6})")
+_EXPLAIN = re.compile(r"x:([a-z0-9-]{1,60})")
+
+
+@dataclass(frozen=True)
+class Answer:
+    ask_id: int
+    letters: str
+
+    def data(self) -> str:
+        return _checked(f"a:{self.ask_id}:{self.letters}")
+
+
+@dataclass(frozen=True)
+class Toggle:
+    ask_id: int
+    picks: str
+
+    def data(self) -> str:
+        return _checked(f"t:{self.ask_id}:{self.picks}")
+
+
+@dataclass(frozen=True)
+class NextQuestion:
+    def data(self) -> str:
+        return "n"
+
+
+@dataclass(frozen=True)
+class Explain:
+    concept_id: str
+
+    def data(self) -> str:
+        return _checked(f"x:{self.concept_id}")
+
+
+Action = Answer | Toggle | NextQuestion | Explain
+
+
+def _checked(data: str) -> str:
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def parse(data: str | None) -> Action | None:
+    """The action a button carries, or None for anything we never sent."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    if data == "n":
+        return NextQuestion()
+    if match := _ANSWER.fullmatch(data):
+        return Answer(int(match.group(1)), match.group(2))
+    if match := _TOGGLE.fullmatch(data):
+        return Toggle(int(match.group(1)), match.group(2))
+    if match := _EXPLAIN.fullmatch(data):
+        return Explain(match.group(1))
+    return None
+
+
+def toggled(picks: str, letter: str) -> str:
+    """The picks after pressing `letter`, kept in A…F order."""
+    chosen = set(picks) ^ {letter}
+    return "".join(sorted(chosen))

@@ -1,0 +1,269 @@
+"""Commands and button presses: decode the update, call the core, render, send.
+
+Core errors (TutorError) are not caught here: they reach the one error handler in
+`errors.py`, which tells the user in the right place (a chat reply, or the notice of a
+button press). Nothing is scored outside the core, so a double press, a stale button or
+forged callback data can only ever get such a notice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    CallbackQuery,
+    Chat,
+    ChatMember,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from adapters.telegram import callbacks, keyboards, render
+from adapters.telegram.callbacks import Answer, Explain, NextQuestion, Toggle
+from bot.tutor import Tutor
+from bot.views import QuestionView, UserRef
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+NOT_A_BUTTON = "That button is not one of mine. Send /quiz for a question."
+CLOSED = "That question is closed. Send /quiz for a new one."
+PICK_FIRST = "Tap the letters you pick, then Submit."
+DAILY_USAGE = "Use /daily HH:MM Area/City (e.g. /daily 08:30 Europe/Berlin), /daily off, or /daily."
+
+Context = ContextTypes.DEFAULT_TYPE
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def user_ref(user: User) -> UserRef:
+    return UserRef(PLATFORM, str(user.id), user.full_name)
+
+
+def chat_ref(chat_id: int) -> UserRef:
+    """The user of a private chat (its id is the user's id), without a display name."""
+    return UserRef(PLATFORM, str(chat_id))
+
+
+def group_key(chat: Chat) -> str:
+    return f"{PLATFORM}:{chat.id}"
+
+
+def is_group(chat: Chat) -> bool:
+    return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+class Handlers:
+    """The student-facing side of the bot."""
+
+    def __init__(self, tutor: Tutor, admins: frozenset[int]) -> None:
+        self.tutor = tutor
+        self.admins = admins
+
+    def register(self, application: TelegramApp) -> None:
+        for name, callback in (
+            ("start", self.start),
+            ("help", self.help),
+            ("quiz", self.quiz),
+            ("explain", self.explain),
+            ("stats", self.stats),
+            ("daily", self.daily),
+            ("stop", self.stop),
+        ):
+            application.add_handler(CommandHandler(name, callback))
+        application.add_handler(CallbackQueryHandler(self.button))
+        application.add_handler(
+            ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER)
+        )
+
+    def register_fallback(self, application: TelegramApp) -> None:
+        """Unknown commands and stray text in private chats (added after every other handler)."""
+        application.add_handler(
+            MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, self.unknown_command)
+        )
+        application.add_handler(
+            MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, self.stray_text)
+        )
+
+    # -- commands ------------------------------------------------------------------------
+    async def start(self, update: Update, context: Context) -> None:
+        message, user = _message_and_user(update)
+        ref = user_ref(user)
+        await self.tutor.mark_active(ref)  # a user who blocked the bot and came back
+        setting = await self.tutor.daily_setting(ref)
+        await message.reply_text(
+            render.welcome(user.first_name, setting, admin=user.id in self.admins)
+        )
+
+    async def help(self, update: Update, context: Context) -> None:
+        message, user = _message_and_user(update)
+        await message.reply_text(render.help_text(admin=user.id in self.admins))
+
+    async def quiz(self, update: Update, context: Context) -> None:
+        message, user = _message_and_user(update)
+        await self.send_question(context, message.chat, user)
+
+    async def explain(self, update: Update, context: Context) -> None:
+        message, _user = _message_and_user(update)
+        name = " ".join(context.args or []).strip()
+        if not name:
+            await message.reply_text("Which concept? For example: /explain S3")
+            return
+        await message.reply_text(render.concept(await self.tutor.explain(name)))
+
+    async def stats(self, update: Update, context: Context) -> None:
+        message, user = _message_and_user(update)
+        await message.reply_text(render.stats(await self.tutor.stats(user_ref(user))))
+
+    async def daily(self, update: Update, context: Context) -> None:
+        message, user = _message_and_user(update)
+        ref = user_ref(user)
+        args = context.args or []
+        if not args:
+            setting = await self.tutor.daily_setting(ref)
+        elif len(args) == 1 and args[0].lower() == "off":
+            setting = await self.tutor.daily_off(ref)
+        elif len(args) <= 2:
+            setting = await self.tutor.set_daily(ref, args[0], args[1] if len(args) > 1 else None)
+        else:
+            await message.reply_text(DAILY_USAGE)
+            return
+        await message.reply_text(render.daily(setting))
+
+    async def stop(self, update: Update, context: Context) -> None:
+        message, user = _message_and_user(update)
+        await self.tutor.daily_off(user_ref(user))
+        await message.reply_text(
+            "Done: no more daily questions. /quiz still works any time, and "
+            "/daily HH:MM turns them back on."
+        )
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        message, _user = _message_and_user(update)
+        await message.reply_text("I do not know that command. Send /help to see what I can do.")
+
+    async def stray_text(self, update: Update, context: Context) -> None:
+        message, _user = _message_and_user(update)
+        await message.reply_text(
+            "Tap a button under a question to answer it, or send /quiz for a new one."
+        )
+
+    # -- questions -----------------------------------------------------------------------
+    async def send_question(self, context: Context, chat: Chat, user: User) -> None:
+        group = is_group(chat)
+        view: QuestionView = (
+            await self.tutor.group_question(group_key(chat))
+            if group
+            else await self.tutor.next_question(user_ref(user))
+        )
+        sent = await context.bot.send_message(
+            chat.id,
+            render.question(view, group=group),
+            reply_markup=keyboards.question(view, group=group),
+        )
+        await self.tutor.set_message_ref(view.ask_id, f"{chat.id}:{sent.message_id}")
+
+    # -- buttons -------------------------------------------------------------------------
+    async def button(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        action = callbacks.parse(query.data)
+        if isinstance(action, Answer):
+            await self._answer(query, action, context)
+        elif isinstance(action, Toggle):
+            await self._toggle(query, action)
+        elif isinstance(action, NextQuestion):
+            chat = query.message.chat if query.message else None
+            if chat is None:
+                await query.answer(CLOSED)
+                return
+            await self.send_question(context, chat, query.from_user)
+            await query.answer()
+        elif isinstance(action, Explain):
+            card = await self.tutor.explain(action.concept_id)
+            await query.answer()
+            target = query.message.chat.id if query.message else query.from_user.id
+            await context.bot.send_message(target, render.concept(card))
+        else:
+            await query.answer(NOT_A_BUTTON)
+
+    async def _answer(self, query: CallbackQuery, action: Answer, context: Context) -> None:
+        fb = await self.tutor.answer(user_ref(query.from_user), action.ask_id, action.letters)
+        await query.answer(render.callback_verdict(fb))
+        message = query.message if isinstance(query.message, Message) else None
+        if fb.purpose == "group":
+            answers = await self.tutor.group_answers(fb.ask_id)
+            if message is not None:  # keep the buttons: the others may still answer
+                text = render.with_result(_html_of(message), render.group_results(answers))
+                await _edit(message, text, message.reply_markup)
+            return
+        if message is not None:
+            await _edit(message, render.with_result(_html_of(message), render.result(fb)), None)
+        target = message.chat.id if message is not None else query.from_user.id
+        await context.bot.send_message(
+            target, render.feedback(fb), reply_markup=keyboards.feedback(fb)
+        )
+
+    async def _toggle(self, query: CallbackQuery, action: Toggle) -> None:
+        message = query.message if isinstance(query.message, Message) else None
+        state = keyboards.toggle_state(message.reply_markup) if message else None
+        if (
+            message is None
+            or state is None
+            or state.ask_id != action.ask_id
+            or any(letter not in keyboards.LETTERS[: state.option_count] for letter in action.picks)
+        ):
+            await query.answer(CLOSED)
+            return
+        if action.picks == state.picks:
+            await query.answer(PICK_FIRST)
+            return
+        await query.answer()
+        await message.edit_reply_markup(
+            keyboards.toggles(action.ask_id, state.option_count, action.picks)
+        )
+
+    # -- membership ----------------------------------------------------------------------
+    async def membership(self, update: Update, context: Context) -> None:
+        """Telegram tells us when a user blocks the bot (kicked) or unblocks it (member)."""
+        change = update.my_chat_member
+        if change is None or change.chat.type != Chat.PRIVATE:
+            return
+        status = change.new_chat_member.status
+        if status == ChatMember.BANNED:
+            await self.tutor.mark_inactive(chat_ref(change.chat.id))
+        elif status == ChatMember.MEMBER:
+            await self.tutor.mark_active(chat_ref(change.chat.id))
+
+
+def _message_and_user(update: Update) -> tuple[Message, User]:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        raise ValueError("a command update without a message or a user")
+    return message, user
+
+
+def _html_of(message: Message) -> str:
+    """The message's text as HTML (Telegram returns entities; PTB turns them back)."""
+    return message.text_html if message.text else ""
+
+
+async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edit a question in place; an edit that cannot be made is not worth failing over."""
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except BadRequest as error:
+        log.info("could not edit message %s: %s", message.message_id, error)

@@ -1,0 +1,99 @@
+"""Inline keyboards: answer buttons for questions, follow-up buttons after feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from adapters.telegram import callbacks
+from adapters.telegram.callbacks import Answer, Explain, NextQuestion, Toggle
+from bot.views import Feedback, QuestionView
+
+LETTERS = "ABCDEF"
+PER_ROW = 6
+MAX_EXPLAIN_BUTTONS = 3
+PICKED = "☑️"
+
+
+def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[k : k + per_row] for k in range(0, len(buttons), per_row)]
+
+
+def question(view: QuestionView, *, group: bool = False) -> InlineKeyboardMarkup:
+    """Letter buttons; a multi-answer question toggles picks (private) or offers every
+    combination (group, where several members answer the same message)."""
+    if view.select == 1:
+        return single(view.ask_id, len(view.options))
+    if group:
+        return combos(view.ask_id, len(view.options), view.select)
+    return toggles(view.ask_id, len(view.options), "")
+
+
+def single(ask_id: int, option_count: int) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(letter, callback_data=Answer(ask_id, letter).data())
+        for letter in LETTERS[:option_count]
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, PER_ROW))
+
+
+def combos(ask_id: int, option_count: int, select: int) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton("+".join(c), callback_data=Answer(ask_id, "".join(c)).data())
+        for c in combinations(LETTERS[:option_count], select)
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, 4))
+
+
+def toggles(ask_id: int, option_count: int, picks: str) -> InlineKeyboardMarkup:
+    """The multi-answer keyboard: the picks live in the buttons themselves, so the state
+    survives a restart and needs no storage. Each letter button carries the picks it leads
+    to; Submit carries the current picks."""
+    letters = [
+        InlineKeyboardButton(
+            f"{PICKED} {letter}" if letter in picks else letter,
+            callback_data=Toggle(ask_id, callbacks.toggled(picks, letter)).data(),
+        )
+        for letter in LETTERS[:option_count]
+    ]
+    if picks:
+        submit = InlineKeyboardButton(f"Submit {picks}", callback_data=Answer(ask_id, picks).data())
+    else:  # nothing picked yet: Submit only redraws, and the press is told to pick first
+        submit = InlineKeyboardButton("Submit", callback_data=Toggle(ask_id, "").data())
+    return InlineKeyboardMarkup([*_rows(letters, PER_ROW), [submit]])
+
+
+@dataclass(frozen=True)
+class ToggleState:
+    ask_id: int
+    option_count: int
+    picks: str
+
+
+def toggle_state(markup: InlineKeyboardMarkup | None) -> ToggleState | None:
+    """What a multi-answer keyboard on a message shows (None if it has none)."""
+    if markup is None:
+        return None
+    ask_ids, count, picks = set(), 0, ""
+    for row in markup.inline_keyboard[:-1]:  # the last row is Submit
+        for button in row:
+            action = callbacks.parse(str(button.callback_data))
+            if isinstance(action, Toggle):
+                ask_ids.add(action.ask_id)
+                if button.text.startswith(PICKED):
+                    picks += LETTERS[count]
+                count += 1
+    if len(ask_ids) != 1 or count == 0:
+        return None
+    return ToggleState(ask_ids.pop(), count, picks)
+
+
+def feedback(fb: Feedback) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton("Next question", callback_data=NextQuestion().data())]]
+    for card in fb.concepts[:MAX_EXPLAIN_BUTTONS]:
+        rows.append(
+            [InlineKeyboardButton(f"Explain {card.name}", callback_data=Explain(card.id).data())]
+        )
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,295 @@
+"""Core views -> Telegram HTML (parse_mode=HTML), every text escaped, every message ≤ 4096.
+
+Messages are built from pieces of plain text wrapped in fixed markup. When a message would be
+too long, the longest plain pieces are shortened with "…" (never cutting inside markup or an
+escape), so the result is always valid HTML within the limit.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.views import (
+    ConceptView,
+    DailySetting,
+    Feedback,
+    GroupAnswer,
+    ImportReport,
+    QuestionView,
+    Stats,
+)
+
+MESSAGE_LIMIT = 4096
+CALLBACK_ANSWER_LIMIT = 200
+# A question leaves room below it for the result that is added when it is answered.
+QUESTION_LIMIT = 3400
+RESULT_LIMIT = MESSAGE_LIMIT - QUESTION_LIMIT - 50
+SEPARATOR = "\n\n──────────\n"
+NUMBER_WORDS = {2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Plain text, escaped on output, between two bits of fixed markup."""
+
+    text: str
+    before: str = ""
+    after: str = ""
+
+    def html(self) -> str:
+        return f"{self.before}{html.escape(self.text, quote=False)}{self.after}"
+
+
+def b(text: str) -> Piece:
+    return Piece(text, "<b>", "</b>")
+
+
+def i(text: str) -> Piece:
+    return Piece(text, "<i>", "</i>")
+
+
+def compose(pieces: Sequence[Piece | str], limit: int = MESSAGE_LIMIT) -> str:
+    """Join pieces (a str is plain text) into HTML of at most `limit` characters."""
+    parts = [Piece(p) if isinstance(p, str) else p for p in pieces]
+    while True:
+        rendered = [p.html() for p in parts]
+        excess = sum(map(len, rendered)) - limit
+        if excess <= 0:
+            return "".join(rendered)
+        longest = max(range(len(parts)), key=lambda k: len(parts[k].text))
+        piece = parts[longest]
+        if not piece.text:
+            raise ValueError("markup alone is longer than the limit")
+        keep = max(0, len(piece.text) - excess - 1)
+        parts[longest] = Piece(piece.text[:keep].rstrip() + "…", piece.before, piece.after)
+
+
+def escaped(text: str) -> str:
+    """Plain text (which may quote user input) as a whole message."""
+    return compose([text])
+
+
+def plain(text: str, limit: int) -> str:
+    """Plain text (e.g. for answerCallbackQuery) cut to `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- questions -------------------------------------------------------------------------------
+def question(view: QuestionView, *, group: bool = False) -> str:
+    pieces: list[Piece | str] = [
+        b(view.domain),
+        f" · difficulty {view.difficulty}\n\n",
+        view.scenario.strip(),
+        "\n",
+    ]
+    for option in view.options:
+        pieces += ["\n", b(f"{option.letter}."), " ", option.text.strip()]
+    pieces += ["\n\n", i(_hint(view, group))]
+    return compose(pieces, QUESTION_LIMIT)
+
+
+def _hint(view: QuestionView, group: bool) -> str:
+    who = "Everyone here may answer once. " if group else ""
+    if view.select == 1:
+        return f"{who}Tap the letter of your answer."
+    count = NUMBER_WORDS.get(view.select, str(view.select))
+    if group:
+        return f"{who}Select {count}: tap the button with your combination."
+    return f"Select {count}: tap the letters, then Submit."
+
+
+def with_result(question_html: str, result_html: str) -> str:
+    """The question message as it reads once answered: the question, a rule, the result."""
+    head = question_part(question_html)
+    return head + SEPARATOR + result_html
+
+
+def question_part(message_html: str) -> str:
+    """The question without any result added below it earlier."""
+    return message_html.split(SEPARATOR, 1)[0]
+
+
+def result(fb: Feedback) -> str:
+    right = "".join(fb.right)
+    if fb.correct:
+        return compose(["✅ ", b("Correct"), f": {right}."], RESULT_LIMIT)
+    return compose(
+        ["❌ ", b("Not quite"), f": you chose {''.join(fb.chosen)}; the answer is {right}."],
+        RESULT_LIMIT,
+    )
+
+
+def group_results(answers: Sequence[GroupAnswer], shown: int = 30) -> str:
+    if not answers:
+        return ""
+    right = sum(1 for a in answers if a.correct)
+    pieces: list[Piece | str] = [b(f"Answers: {right} of {len(answers)} right")]
+    for answer in answers[:shown]:
+        pieces += ["\n", "✅ " if answer.correct else "❌ ", answer.display_name or "someone"]
+    if len(answers) > shown:
+        pieces.append(f"\n… and {len(answers) - shown} more")
+    return compose(pieces, RESULT_LIMIT)
+
+
+def callback_verdict(fb: Feedback) -> str:
+    """The short notice shown to the person who pressed (answerCallbackQuery)."""
+    right = "".join(fb.right)
+    if fb.correct:
+        return plain(f"✅ Correct! The answer is {right}.", CALLBACK_ANSWER_LIMIT)
+    return plain(
+        f"❌ Not quite. You chose {''.join(fb.chosen)}; the answer is {right}.",
+        CALLBACK_ANSWER_LIMIT,
+    )
+
+
+def feedback(fb: Feedback) -> str:
+    right = "".join(fb.right)
+    if fb.correct:
+        pieces: list[Piece | str] = ["✅ ", b("Correct!"), f" The answer is {right}.\n\n"]
+    else:
+        pieces = [
+            "❌ ",
+            b("Not quite."),
+            f" You chose {''.join(fb.chosen)}; the answer is {right}.\n\n",
+        ]
+    pieces += [fb.explanation.strip(), "\n"]
+    for option in fb.options:
+        mark = "✅" if option.correct else "❌"
+        pick = " (your pick)" if option.chosen else ""
+        pieces += ["\n", b(f"{option.letter} {mark}{pick}"), ": ", option.why.strip()]
+    if fb.concepts:
+        names = ", ".join(c.name for c in fb.concepts)
+        pieces += ["\n\n", i(f"Concepts: {names}")]
+    if fb.streak:
+        pieces.append(f"\nDaily streak: {fb.streak} day(s).")
+    return compose(pieces)
+
+
+# -- other views -----------------------------------------------------------------------------
+def concept(card: ConceptView) -> str:
+    title = card.title if card.name.lower() in card.title.lower() else f"{card.name}: {card.title}"
+    pieces: list[Piece | str] = [
+        b(title),
+        " · ",
+        i(card.category),
+        "\n\n",
+        card.summary.strip(),
+        "\n\n",
+        card.explanation.strip(),
+    ]
+    if card.related:
+        pieces += ["\n\n", i("Related: " + ", ".join(name for _id, name in card.related))]
+    return compose(pieces)
+
+
+def stats(s: Stats) -> str:
+    if not s.answered:
+        return "No answers yet. Send /quiz to start."
+    pieces: list[Piece | str] = [
+        b("Your progress"),
+        f"\nAnswered {s.answered} · correct {s.correct} · {_pct(s.accuracy)}\n",
+    ]
+    for d in s.domains:
+        pieces += ["\n", b(d.title), f": {d.answered} answered, {_pct(d.accuracy)}"]
+    if s.due_reviews:
+        pieces.append(f"\n\nReviews due now: {s.due_reviews} (send /quiz)")
+    if s.streak:
+        pieces.append(f"\nDaily streak: {s.streak} (best {s.best_streak})")
+    return compose(pieces)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{round(100 * value)}%"
+
+
+def daily(setting: DailySetting) -> str:
+    if setting.enabled:
+        return compose(
+            [
+                "Daily question: every day at ",
+                b(setting.time),
+                f" ({setting.timezone}).\nChange it with /daily HH:MM Area/City, "
+                "stop it with /daily off.",
+            ]
+        )
+    return compose(
+        [
+            "Daily question: ",
+            b("off"),
+            ".\nTurn it on with /daily HH:MM Area/City, e.g. /daily 08:30 Europe/Berlin.",
+        ]
+    )
+
+
+HELP_LINES = (
+    ("/quiz", "a practice question now"),
+    ("/explain NAME", "the concept card for a service, e.g. /explain S3"),
+    ("/stats", "what you have answered, overall and per exam domain"),
+    ("/daily HH:MM Area/City", "a question every day at that time; /daily off stops it"),
+    ("/stop", "no more daily questions"),
+    ("/help", "this help"),
+)
+
+
+def help_text(admin: bool = False) -> str:
+    pieces: list[Piece | str] = [b("Commands")]
+    for command, what in HELP_LINES:
+        pieces += ["\n", command, " — ", what]
+    if admin:
+        pieces += ["\n", "/import", " — send a .yaml file with the caption /import (admins)"]
+    pieces.append("\n\nTap a letter to answer. In a group, /quiz asks everyone at once.")
+    return compose(pieces)
+
+
+def welcome(name: str, setting: DailySetting, admin: bool = False) -> str:
+    pieces: list[Piece | str] = [
+        "Hi ",
+        name or "there",
+        "! I am ",
+        b("SAA Tutor"),
+        ": I help you prepare for the AWS Certified Solutions Architect – Associate exam.\n\n",
+        b("How it works"),
+        "\n• /quiz gives you an exam-style question; tap a letter to answer."
+        "\n• I explain the answer and why each option is right or wrong."
+        "\n• I remember what you missed and ask it again at the right time."
+        "\n• /explain NAME shows a concept card, /stats your progress.\n\n",
+    ]
+    if setting.enabled:
+        pieces += [
+            "You get a daily question at ",
+            b(setting.time),
+            f" ({setting.timezone}). Set your own time with /daily HH:MM Area/City, "
+            "e.g. /daily 08:30 Europe/Berlin, or /daily off.",
+        ]
+    else:
+        pieces.append(
+            "Want a question every day? Send /daily HH:MM Area/City, e.g. /daily 08:30 "
+            "Europe/Berlin."
+        )
+    if admin:
+        pieces.append("\n\nYou are an admin: send a .yaml file with the caption /import.")
+    return compose(pieces)
+
+
+# -- admin import ----------------------------------------------------------------------------
+def import_done(name: str, report: ImportReport) -> str:
+    pieces: list[Piece | str] = [b(f"Imported {name}")]
+    for line in report.lines():
+        pieces += ["\n", line]
+    return compose(pieces)
+
+
+def import_refused(problems: Iterable[object], shown: int = 40) -> str:
+    lines = [str(p) for p in problems]
+    body = "\n".join(lines[:shown])
+    if len(lines) > shown:
+        body += f"\n… and {len(lines) - shown} more"
+    return compose(
+        [
+            b(f"Import refused: {len(lines)} problem(s); nothing was changed."),
+            "\n",
+            Piece(body, "<pre>", "</pre>"),
+        ]
+    )

@@ -1,0 +1,111 @@
+"""Admin content import: a .yaml document with the caption /import, or /import as a reply.
+
+Every check that can be made without the file is made before it is downloaded: the sender
+is an admin, the name ends in .yaml/.yml, and the size Telegram reports is within 1 MiB.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import PurePosixPath
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Document, Message, Update
+from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
+
+from adapters.telegram import render
+from adapters.telegram.handlers import TelegramApp
+from bot.content.importer import ImportRefused, import_text
+from bot.content.yamlsafe import MAX_FILE_BYTES
+from bot.tutor import Tutor
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".yaml", ".yml")
+IMPORT_CAPTION = r"^/import(@\w+)?(\s|$)"
+NOT_ADMIN = "Only admins can import content."
+USAGE = "Send a .yaml file with the caption /import, or reply /import to one."
+
+
+class Uploads:
+    def __init__(self, engine: AsyncEngine, tutor: Tutor, admins: frozenset[int]) -> None:
+        self.engine = engine
+        self.tutor = tutor
+        self.admins = admins
+
+    def register(self, application: TelegramApp) -> None:
+        application.add_handler(CommandHandler("import", self.command))
+        application.add_handler(
+            MessageHandler(
+                filters.Document.ALL & filters.CaptionRegex(IMPORT_CAPTION), self.caption
+            )
+        )
+
+    async def caption(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.document is None:
+            return
+        await self.upload(update, message, message.document)
+
+    async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        replied = message.reply_to_message
+        if not self._is_admin(update):
+            await message.reply_text(NOT_ADMIN)
+        elif replied is None or replied.document is None:
+            await message.reply_text(USAGE)
+        else:
+            await self.upload(update, message, replied.document)
+
+    def _is_admin(self, update: Update) -> bool:
+        user = update.effective_user
+        return user is not None and user.id in self.admins
+
+    async def upload(self, update: Update, message: Message, document: Document) -> None:
+        if not self._is_admin(update):
+            await message.reply_text(NOT_ADMIN)
+            return
+        name = PurePosixPath(document.file_name or "upload.yaml").name
+        if not name.lower().endswith(SUFFIXES):
+            await message.reply_text(render.escaped(f"{name} is not a .yaml file. {USAGE}"))
+            return
+        if document.file_size is not None and document.file_size > MAX_FILE_BYTES:
+            await message.reply_text(_too_big(name, document.file_size))
+            return
+        file = await document.get_file()
+        if file.file_size is not None and file.file_size > MAX_FILE_BYTES:
+            await message.reply_text(_too_big(name, file.file_size))
+            return
+        data = bytes(await file.download_as_bytearray())
+        if len(data) > MAX_FILE_BYTES:
+            await message.reply_text(_too_big(name, len(data)))
+            return
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            await message.reply_text(
+                render.escaped(f"{name} is not UTF-8 text; nothing was changed.")
+            )
+            return
+        try:
+            report = await import_text(self.engine, name, text)
+        except ImportRefused as refused:
+            await message.reply_text(render.import_refused(refused.problems))
+            return
+        self.tutor.forget_bank()  # ask the new questions from the next /quiz on
+        log.info(
+            "admin %s imported %s: %s",
+            update.effective_user.id if update.effective_user else "?",
+            name,
+            "; ".join(report.lines()),
+        )
+        await message.reply_text(render.import_done(name, report))
+
+
+def _too_big(name: str, size: int) -> str:
+    return render.escaped(
+        f"{name} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB). "
+        "Split it into smaller files; nothing was changed."
+    )
