@@ -10,7 +10,9 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,8 +20,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import start
 from bot.config import Settings, SettingsError, load_settings
 from bot.content.importer import ImportRefused, import_paths, known_packs, lint_with_database
+from bot.daily.lock import SweepLock, SweepLockHeld
+from bot.daily.store import (
+    BLOCKED,
+    EXPIRED,
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    STATUSES,
+    UNKNOWN,
+    DailyStore,
+)
 from bot.store import migrate
 from bot.store.db import make_engine
+from bot.tutor import utcnow
 
 log = logging.getLogger("tutor")
 
@@ -44,7 +59,25 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="+", type=Path)
     imp = content.add_parser("import", help="lint and load YAML files or pack folders")
     imp.add_argument("paths", nargs="+", type=Path)
+
+    daily = sub.add_parser("daily", help="the daily question push").add_subparsers(
+        dest="action", required=True
+    )
+    sweep = daily.add_parser("sweep", help="run one sweep now (or as if at --at), then exit")
+    sweep.add_argument("--at", type=_instant, help="ISO-8601 time; no offset means UTC")
+    status = daily.add_parser("status", help="the day's delivery counts")
+    status.add_argument("--date", type=date.fromisoformat, help="local date, YYYY-MM-DD")
     return parser
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO-8601 time such as 2026-03-29T07:30:00+02:00"
+        ) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,6 +112,10 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             await engine.dispose()
         print("database is up to date")
         return 0
+    if args.command == "daily" and args.action == "sweep":
+        return await daily_sweep(settings, args.at)
+    if args.command == "daily" and args.action == "status":
+        return await daily_status(settings, args.date)
     if args.command == "chat":
         return await run_chat(settings)
     if args.command == "run":
@@ -137,6 +174,62 @@ async def content_import(settings: Settings, paths: list[Path]) -> int:
         await engine.dispose()
     for line in report.lines():
         print(line)
+    return 0
+
+
+async def daily_sweep(settings: Settings, at: datetime | None) -> int:
+    """One sweep through the configured platforms, the same code the scheduler runs."""
+    if settings.telegram_token is None:
+        print("tutor daily sweep: no platform to send through: set TELEGRAM_TOKEN", file=sys.stderr)
+        return 1
+    from adapters.daily import channel, sweeper
+    from adapters.telegram.app import build_application
+    from adapters.telegram.notifier import TelegramNotifier
+
+    lock = SweepLock.for_database(settings.database_url)
+    try:
+        lock.acquire()
+    except SweepLockHeld as held:
+        print(f"tutor daily sweep: not sweeping: {held}", file=sys.stderr)
+        return 1
+    app = await start(settings)
+    try:
+        application = build_application(app, settings)
+        async with application:
+            notifier = TelegramNotifier(application.bot)
+            channels = {"telegram": channel(notifier, settings.telegram_daily_rate)}
+            report = await sweeper(app, channels).sweep(at or utcnow())
+        print(report.line())
+        return 0
+    finally:
+        await app.close()
+        lock.release()
+
+
+async def daily_status(settings: Settings, day: date | None) -> int:
+    app = await start(settings, seed_content=False)
+    try:
+        now = utcnow()
+        day = day or now.astimezone(ZoneInfo(settings.default_tz)).date()
+        counts = await DailyStore(app.store.db).counts(day, now)
+    finally:
+        await app.close()
+    planned = sum(counts[s] for s in STATUSES)
+    print(f"daily questions for {day.isoformat()}:")
+    print(
+        f"  due        {planned + counts['due_unplanned']}  (planned {planned}, "
+        f"not yet planned {counts['due_unplanned']})"
+    )
+    print(f"  sent       {counts[SENT]}")
+    print(f"  pending    {counts[PENDING] + counts[SENDING]}")
+    print(f"  blocked    {counts[BLOCKED]}")
+    print(
+        f"  failed     {counts[FAILED] + counts[UNKNOWN] + counts[EXPIRED]}  (unknown "
+        f"{counts[UNKNOWN]}, expired {counts[EXPIRED]})"
+    )
+    print(
+        f"  possible duplicates (resent after a timeout or a crash)  {counts['maybe_duplicates']}"
+    )
     return 0
 
 

@@ -16,6 +16,7 @@ from contextlib import AsyncExitStack, contextmanager
 
 from telegram.error import InvalidToken, TelegramError
 
+from adapters.daily import channel, daily_running
 from bot.app import start
 from bot.config import Settings
 
@@ -35,6 +36,7 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
         return 1
     from adapters.telegram.app import TelegramConfigError, build_application, check_settings
     from adapters.telegram.app import running as telegram_running
+    from adapters.telegram.notifier import TelegramNotifier
 
     try:
         check_settings(settings)
@@ -51,6 +53,12 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
             async with AsyncExitStack() as platforms:
                 application = build_application(core, settings)
                 await platforms.enter_async_context(telegram_running(application, settings))
+                channels = {
+                    "telegram": channel(
+                        TelegramNotifier(application.bot), settings.telegram_daily_rate
+                    )
+                }
+                await platforms.enter_async_context(daily_running(core, channels))
                 log.info("running; Ctrl-C or SIGTERM stops")
                 await stop.wait()
                 log.info("stopping")

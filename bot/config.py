@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(None, alias="TELEGRAM_WEBHOOK_SECRET")
     telegram_webhook_listen: str = Field("0.0.0.0", alias="TELEGRAM_WEBHOOK_LISTEN")
     telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT")
+    # Daily questions per second through Telegram (its bulk limit is about 30/s in all).
+    telegram_daily_rate: float = Field(25.0, alias="TELEGRAM_DAILY_RATE", gt=0, le=30)
 
     discord_token: SecretStr | None = Field(None, alias="DISCORD_TOKEN")
 

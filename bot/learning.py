@@ -71,3 +71,46 @@ def _by_blueprint(
     weights = [domains[k].weight if k in domains else 1 for k in keys]
     chosen = rng.choices(keys, weights=weights)[0]
     return rng.choice(by_domain[chosen])
+
+
+WEAK_ACCURACY = 0.7
+WEAK_MIN_ANSWERS = 3
+
+
+def choose_daily(
+    candidates: Sequence[QuestionData],
+    reviews: Iterable[ReviewState],
+    domain_counts: dict[tuple[str, str], tuple[int, int]],
+    domains: dict[tuple[str, str], DomainData],
+    now: datetime,
+    rng: random.Random,
+) -> QuestionData | None:
+    """The day's question: the user's most useful one.
+
+    A review that has come due first; otherwise a question from the user's weakest domain
+    (answered at least WEAK_MIN_ANSWERS times, under WEAK_ACCURACY right), unseen ones
+    first; otherwise an unseen question drawn by the blueprint's weights; otherwise the one
+    seen longest ago. `domain_counts` maps (pack, domain) to (answered, correct).
+    """
+    if not candidates:
+        return None
+    states = {r.question_key: r for r in reviews}
+    due = [q for q in candidates if q.key in states and states[q.key].due <= now]
+    if due:
+        return min(due, key=lambda q: (states[q.key].due, q.key))
+    weak = sorted(
+        (correct / answered, key)
+        for key, (answered, correct) in domain_counts.items()
+        if answered >= WEAK_MIN_ANSWERS and correct / answered < WEAK_ACCURACY
+    )
+    for _accuracy, key in weak:
+        in_domain = [q for q in candidates if (q.pack, q.domain) == key]
+        unseen = [q for q in in_domain if q.key not in states]
+        if unseen:
+            return rng.choice(unseen)
+        if in_domain:
+            return min(in_domain, key=lambda q: (states[q.key].last_seen_at, q.key))
+    unseen = [q for q in candidates if q.key not in states]
+    if unseen:
+        return _by_blueprint(unseen, domains, rng)
+    return min(candidates, key=lambda q: (states[q.key].last_seen_at, q.key))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.bank import Bank
-from bot.views import GroupAnswer
+from bot.views import GroupAnswer, QuestionView
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class UserRow:
     timezone: str
     daily_time: str
     daily_enabled: bool
+    streak: int = 0
+    best_streak: int = 0
+    streak_date: date | None = None  # local date of the last daily question answered
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,34 @@ class ReviewState:
 
 
 @dataclass(frozen=True)
+class Streak:
+    """Daily questions answered on consecutive local days, ending on `last`."""
+
+    current: int
+    best: int
+    last: date | None
+
+    def after_answer(self, day: date) -> Streak:
+        if self.last == day:
+            return self
+        current = self.current + 1 if self.last == day - timedelta(days=1) else 1
+        return Streak(current, max(self.best, current), day)
+
+    def shown_on(self, today: date) -> int:
+        """The streak as it stands today: broken once a whole day went unanswered."""
+        alive = self.last is not None and self.last >= today - timedelta(days=1)
+        return self.current if alive else 0
+
+
+@dataclass(frozen=True)
 class AnswerContext:
     """All an answer needs to know, read in one round trip."""
 
     ask: AskRow | None
     answered: bool  # this user already answered this ask
     review: ReviewState | None  # this user's card for the ask's question
+    daily_date: date | None = None  # for a daily question: the local date it was for
+    streak: Streak | None = None  # the user's streak before this answer
 
 
 @dataclass(frozen=True)
@@ -69,6 +94,19 @@ class AnswerRecord:
     answered_at: datetime
     card: dict[str, Any]
     due: datetime
+    streak: Streak | None = None  # set when this answer extends the daily streak
+
+
+class Notifier(Protocol):
+    """Sends a question to a user on one platform (the daily push).
+
+    Returns the platform's reference to the message. Raises bot.daily.errors.DeliveryBlocked,
+    DeliveryRetryAfter or DeliveryUnknown for those outcomes; anything else is transient.
+    """
+
+    platform: str
+
+    async def send_question(self, external_id: str, view: QuestionView) -> str: ...
 
 
 class TutorStore(Protocol):

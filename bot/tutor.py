@@ -9,9 +9,11 @@ import difflib
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot import learning
 from bot.bank import Bank, ConceptData, QuestionData
+from bot.daily.planning import first_due
 from bot.errors import (
     AlreadyAnswered,
     AskNotFound,
@@ -22,7 +24,7 @@ from bot.errors import (
     QuestionChanged,
     UnknownConcept,
 )
-from bot.ports import AnswerContext, AnswerRecord, AskRow, TutorStore, UserRow
+from bot.ports import AnswerContext, AnswerRecord, AskRow, Streak, TutorStore, UserRow
 from bot.schedule_setting import parse_time, parse_zone
 from bot.views import (
     ConceptView,
@@ -149,7 +151,14 @@ class Tutor:
         ask_id = await self.store.create_ask(
             user_id, group_key, question.key, tuple(order), purpose, self.clock()
         )
-        bank = await self.bank()
+        return self.view(await self.bank(), ask_id, question.key, tuple(order), purpose)
+
+    @staticmethod
+    def view(
+        bank: Bank, ask_id: int, question_key: int, order: tuple[int, ...], purpose: str
+    ) -> QuestionView:
+        """How an ask looks: its question with the options in the order it was asked."""
+        question = bank.questions[question_key]
         return QuestionView(
             ask_id=ask_id,
             question_id=question.id,
@@ -208,6 +217,7 @@ class Tutor:
         ask: AskRow,
         chosen: tuple[int, ...],
         correct: bool,
+        streak: int = 0,
     ) -> Feedback:
         options = tuple(
             OptionFeedback(
@@ -234,6 +244,7 @@ class Tutor:
             explanation=question.explanation,
             concepts=concepts,
             purpose=ask.purpose,
+            streak=streak,
         )
 
     async def group_answers(self, ask_id: int) -> list[GroupAnswer]:
@@ -263,9 +274,12 @@ class Tutor:
         user = await self.user(ref)
         time = parse_time(time_text)
         zone = parse_zone(zone_text) if zone_text else user.timezone
+        # The next one is due at the new time; if today's was already sent, the planner
+        # finds today's delivery taken and moves on to tomorrow.
         await self.store.update_user(
-            user.id, daily_time=time, timezone=zone, daily_enabled=True, active=True
-        )
+            user.id, daily_time=time, timezone=zone, daily_enabled=True, active=True,
+            next_due_at=first_due(self.clock(), time, zone),
+        )  # fmt: skip
         return DailySetting(True, time, zone)
 
     async def daily_off(self, ref: UserRef) -> DailySetting:
@@ -285,7 +299,8 @@ class Tutor:
 
     # -- stats -------------------------------------------------------------------
     async def stats(self, ref: UserRef) -> Stats:
-        user_id = await self.user_id(ref)
+        user = await self.user(ref)
+        user_id = user.id
         bank = await self.bank()
         counts = {(p, d): (n, c) for p, d, n, c in await self.store.answer_counts(user_id)}
         domains = []
@@ -296,11 +311,15 @@ class Tutor:
             domains.append(DomainStats(domain_id, domain_id, n, c))
         now = self.clock()
         due = sum(1 for r in await self.store.reviews_of(user_id) if r.due <= now)
+        streak = Streak(user.streak, user.best_streak, user.streak_date)
+        today = now.astimezone(ZoneInfo(user.timezone)).date()
         return Stats(
             answered=sum(d.answered for d in domains),
             correct=sum(d.correct for d in domains),
             domains=tuple(domains),
             due_reviews=due,
+            streak=streak.shown_on(today),
+            best_streak=streak.best,
         )
 
 
@@ -341,7 +360,12 @@ class _Scoring:
         correct = set(chosen) == right
         previous = context.review
         card = learning.review(previous.card if previous else None, question.key, correct, self.now)
-        self.result = self.tutor.feedback(self.bank, question, ask, chosen, correct)
+        streak = None
+        if context.daily_date is not None and context.streak is not None:
+            streak = context.streak.after_answer(context.daily_date)
+        self.result = self.tutor.feedback(
+            self.bank, question, ask, chosen, correct, streak.current if streak else 0
+        )
         return AnswerRecord(
             ask_id=ask.id,
             user_id=self.user_id,
@@ -352,4 +376,5 @@ class _Scoring:
             answered_at=self.now,
             card=dict(card.to_dict()),
             due=card.due,
+            streak=streak,
         )

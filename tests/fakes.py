@@ -32,6 +32,7 @@ class FakeStore:
         self.attempts: list[AnswerRecord] = []
         self.reviews: dict[tuple[int, int], ReviewState] = {}
         self.message_refs: dict[int, str] = {}
+        self.next_due: dict[int, datetime] = {}
 
     async def content_revision(self) -> int:
         return self.bank.revision
@@ -126,6 +127,8 @@ class FakeStore:
         self.message_refs[ask_id] = ref
 
     async def update_user(self, user_id: int, **values: object) -> None:
+        if "next_due_at" in values:
+            self.next_due[user_id] = values.pop("next_due_at")  # type: ignore[assignment]
         self.users[user_id] = dataclasses.replace(self.users[user_id], **values)  # type: ignore[arg-type]
 
 

@@ -25,6 +25,8 @@ class RetryingRateLimiter(AIORateLimiter):
     - A timeout may mean the request reached Telegram, so it is resent once only: a message
       can then arrive twice, but never fail silently.
     - getUpdates is left to the Updater's own retry loop.
+    - A caller that passes `rate_limit_args` (the daily push) gets throttling and that many
+      429 retries only; it handles network failures itself.
     """
 
     def __init__(
@@ -50,6 +52,12 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Result:
+        if rate_limit_args is not None:
+            # The caller chose its own retries (the daily push): throttle, and wait out at
+            # most that many 429s, but leave network failures to the caller.
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
         delay = self.backoff
         attempt = 0
         timeouts = 0

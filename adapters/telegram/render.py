@@ -78,7 +78,10 @@ def plain(text: str, limit: int) -> str:
 
 # -- questions -------------------------------------------------------------------------------
 def question(view: QuestionView, *, group: bool = False) -> str:
-    pieces: list[Piece | str] = [
+    pieces: list[Piece | str] = (
+        ["☀️ ", b("Your daily question"), "\n"] if view.purpose == "daily" else []
+    )
+    pieces += [
         b(view.domain),
         f" · difficulty {view.difficulty}\n\n",
         view.scenario.strip(),

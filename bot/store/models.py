@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -53,6 +54,11 @@ class User(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     daily_time: Mapped[str] = mapped_column(String(5), default="09:00")
     daily_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the next daily question is due (UTC); the planner's index.
+    next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    best_streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    streak_date: Mapped[date | None] = mapped_column(Date)  # local date of the last daily answered
 
 
 class Identity(Base):
@@ -185,6 +191,34 @@ class Review(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
     answers: Mapped[int] = mapped_column(Integer, default=0)
     wrong: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Delivery(Base):
+    """One user's daily question for one local date: planned once, sent once."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("user_id", "local_date", name="uq_delivery_user_date"),
+        Index("ix_deliveries_claim", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)  # end of that local day
+    # pending -> sending -> sent | blocked | failed | unknown | expired
+    status: Mapped[str] = mapped_column(String(10))
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    message_ref: Mapped[str | None] = mapped_column(String(100))
+    # Resends whose first try may have arrived: a timeout after the request left (at most
+    # one), or a send in flight when its process died.
+    maybe_duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300))
 
 
 class Meta(Base):

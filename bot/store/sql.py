@@ -12,13 +12,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bank import Bank, ConceptData, DomainData, QuestionData
 from bot.content.model import OptionSpec
-from bot.ports import AnswerContext, AnswerRecord, AskRow, PracticeState, ReviewState, UserRow
+from bot.ports import (
+    AnswerContext,
+    AnswerRecord,
+    AskRow,
+    PracticeState,
+    ReviewState,
+    Streak,
+    UserRow,
+)
 from bot.store.database import Database
 from bot.store.models import Attempt, Concept, Domain, Identity, Question, User
 from bot.store.statements import Statements
 from bot.views import GroupAnswer
 
-USER_FIELDS = {"timezone", "daily_time", "daily_enabled", "active", "display_name"}
+USER_FIELDS = {"timezone", "daily_time", "daily_enabled", "active", "display_name", "next_due_at"}
 
 _USER_COLUMNS = (
     User.id,
@@ -27,13 +35,17 @@ _USER_COLUMNS = (
     User.timezone,
     User.daily_time,
     User.daily_enabled,
+    User.streak,
+    User.best_streak,
+    User.streak_date,
 )
 
 
 def _user(row: Any) -> UserRow:
     return UserRow(
-        row.id, row.display_name, row.active, row.timezone, row.daily_time, row.daily_enabled
-    )
+        row.id, row.display_name, row.active, row.timezone, row.daily_time, row.daily_enabled,
+        row.streak, row.best_streak, row.streak_date,
+    )  # fmt: skip
 
 
 def _ask(row: Any) -> AskRow:
@@ -200,7 +212,13 @@ class SqlStore:
             if row.r_card is not None
             else None
         )
-        return AnswerContext(_ask(row), bool(row.answered), review)
+        return AnswerContext(
+            _ask(row),
+            bool(row.answered),
+            review,
+            daily_date=row.daily_date,
+            streak=Streak(row.streak or 0, row.best_streak or 0, row.streak_date),
+        )
 
     async def practice_state(self, user_id: int, recent: int) -> PracticeState:
         return await self.db.read(self._practice_state, user_id, recent)
@@ -239,6 +257,17 @@ class SqlStore:
             "wrong": 0 if record.correct else 1,
         }
         conn.execute(self.sql.upsert_review, review)
+        if record.streak is not None:
+            streak = record.streak
+            conn.execute(
+                self.sql.set_streak,
+                {
+                    "uid": record.user_id,
+                    "streak": streak.current,
+                    "best": streak.best,
+                    "on": streak.last,
+                },
+            )
         return True
 
     async def answer_counts(self, user_id: int) -> list[tuple[str, str, int, int]]:

@@ -11,13 +11,15 @@ from typing import Any
 from sqlalchemy import Table, and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.store.models import Ask, Attempt, Meta, Review
+from bot.store.models import Ask, Attempt, Delivery, Meta, Review, User
 
 CONTENT_REVISION = "content_revision"
 
 ASKS: Table = Ask.__table__  # type: ignore[assignment]
 ATTEMPTS: Table = Attempt.__table__  # type: ignore[assignment]
 REVIEWS: Table = Review.__table__  # type: ignore[assignment]
+DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
+USERS: Table = User.__table__  # type: ignore[assignment]
 
 ASK_COLUMNS = (
     ASKS.c.id,
@@ -47,16 +49,25 @@ class Statements:
             .where(ATTEMPTS.c.ask_id == ASKS.c.id, ATTEMPTS.c.user_id == user)
             .exists()
         )
-        context = select(
-            *ASK_COLUMNS,
-            answered.label("answered"),
-            REVIEWS.c.card.label("r_card"),
-            REVIEWS.c.due.label("r_due"),
-            REVIEWS.c.last_correct.label("r_last_correct"),
-            REVIEWS.c.last_seen_at.label("r_last_seen_at"),
-        ).outerjoin(
-            REVIEWS,
-            and_(REVIEWS.c.user_id == user, REVIEWS.c.question_id == ASKS.c.question_id),
+        context = (
+            select(
+                *ASK_COLUMNS,
+                answered.label("answered"),
+                REVIEWS.c.card.label("r_card"),
+                REVIEWS.c.due.label("r_due"),
+                REVIEWS.c.last_correct.label("r_last_correct"),
+                REVIEWS.c.last_seen_at.label("r_last_seen_at"),
+                DELIVERIES.c.local_date.label("daily_date"),
+                USERS.c.streak,
+                USERS.c.best_streak,
+                USERS.c.streak_date,
+            )
+            .outerjoin(
+                REVIEWS,
+                and_(REVIEWS.c.user_id == user, REVIEWS.c.question_id == ASKS.c.question_id),
+            )
+            .outerjoin(DELIVERIES, DELIVERIES.c.ask_id == ASKS.c.id)
+            .outerjoin(USERS, USERS.c.id == user)
         )
         self.answer_context = context.where(ASKS.c.id == bindparam("ask_id"))
         self.open_answer_context = (
@@ -91,5 +102,14 @@ class Statements:
             update(ASKS)
             .where(ASKS.c.id == bindparam("ask_id"))
             .values(message_ref=bindparam("ref"))
+        )
+        self.set_streak = (
+            update(USERS)
+            .where(USERS.c.id == bindparam("uid"))
+            .values(
+                streak=bindparam("streak"),
+                best_streak=bindparam("best"),
+                streak_date=bindparam("on"),
+            )
         )
         self.content_revision = content_revision()

@@ -1,0 +1,46 @@
+"""Wiring the daily push to the platforms that are configured (composition, not logic)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+from bot.app import App
+from bot.daily.lock import SweepLock, SweepLockHeld
+from bot.daily.ratelimit import RateLimiter
+from bot.daily.scheduler import DailyScheduler
+from bot.daily.store import DailyStore
+from bot.daily.sweeper import Channel, DailySweeper
+from bot.ports import Notifier
+from bot.tutor import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def channel(notifier: Notifier, rate_per_s: float) -> Channel:
+    return Channel(notifier, RateLimiter(rate_per_s, burst=max(1, int(rate_per_s))))
+
+
+def sweeper(core: App, channels: Mapping[str, Channel]) -> DailySweeper:
+    return DailySweeper(DailyStore(core.store.db), core.tutor, channels)
+
+
+@asynccontextmanager
+async def daily_running(core: App, channels: Mapping[str, Channel]) -> AsyncIterator[None]:
+    """The sweep job, every ~30 s, while the bots run. On SQLite only one process sweeps."""
+    lock = SweepLock.for_database(core.settings.database_url)
+    try:
+        lock.acquire()
+    except SweepLockHeld as held:
+        log.warning("daily questions are not sent from this process: %s", held)
+        yield
+        return
+    scheduler = DailyScheduler(sweeper(core, channels), clock=utcnow)
+    scheduler.start()
+    log.info("daily push: sweeping every %ss through %s", scheduler.interval_s, ", ".join(channels))
+    try:
+        yield
+    finally:
+        scheduler.shutdown()
+        lock.release()

@@ -1,0 +1,1 @@
+"""The daily push: a planner and a sender run by one sweep job, never one job per user."""

@@ -1,0 +1,161 @@
+"""One sweep: plan who is due, claim their deliveries in batches, send, record outcomes.
+
+The same code runs from the scheduler every ~30 s and from `tutor daily sweep --at`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from bot import learning
+from bot.bank import Bank
+from bot.daily.errors import DeliveryBlocked, DeliveryRetryAfter, DeliveryUnknown
+from bot.daily.ratelimit import RateLimiter
+from bot.daily.store import (
+    BLOCKED,
+    FAILED,
+    PENDING,
+    SENT,
+    UNKNOWN,
+    Claim,
+    DailyStore,
+    NewAsk,
+    Outcome,
+    UserState,
+)
+from bot.ports import Notifier
+from bot.tutor import Tutor
+
+log = logging.getLogger(__name__)
+
+# A claimed send not finished within this long is presumed dead and sent again.
+CLAIM_LEASE = timedelta(minutes=2)
+FIRST_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass
+class Channel:
+    """A platform to deliver through, with its shared rate limit."""
+
+    notifier: Notifier
+    limiter: RateLimiter
+    in_flight: int = 32
+
+
+@dataclass
+class SweepReport:
+    planned: int = 0
+    claimed: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    expired: int = 0
+    reclaimed: int = 0
+
+    def add(self, status: str) -> None:
+        self.outcomes[status] = self.outcomes.get(status, 0) + 1
+
+    def line(self) -> str:
+        done = ", ".join(f"{n} {status}" for status, n in sorted(self.outcomes.items()))
+        return (
+            f"planned {self.planned}, claimed {self.claimed}"
+            + (f" ({done})" if done else "")
+            + (f", {self.expired} expired" if self.expired else "")
+            + (f", {self.reclaimed} reclaimed after a crash" if self.reclaimed else "")
+        )
+
+
+class DailySweeper:
+    def __init__(
+        self,
+        store: DailyStore,
+        tutor: Tutor,
+        channels: Mapping[str, Channel],
+        *,
+        batch: int = 500,
+        rng: random.Random | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.tutor = tutor
+        self.channels = dict(channels)
+        self.batch = batch
+        self.rng = rng or random.Random()
+        self.monotonic = monotonic
+        self._slots = {name: asyncio.Semaphore(c.in_flight) for name, c in self.channels.items()}
+
+    async def sweep(self, now: datetime, budget_s: float | None = None) -> SweepReport:
+        """Plan and send everything due at `now`. With a budget, stop claiming new batches
+        once it is spent (the next sweep carries on); without one, run until done."""
+        report = SweepReport()
+        if not self.channels:
+            return report
+        platforms = sorted(self.channels)
+        started = self.monotonic()
+        await self.store.schedule_unscheduled(now)
+        report.expired = await self.store.expire(now)
+        report.reclaimed = await self.store.reclaim_stale(now, CLAIM_LEASE)
+        report.planned = await self.store.plan(now, platforms)
+        bank = await self.tutor.bank()
+        choose = self._chooser(bank, now)
+        while budget_s is None or self.monotonic() - started < budget_s:
+            claims = await self.store.claim(now, platforms, self.batch, choose)
+            if not claims:
+                break
+            report.claimed += len(claims)
+            outcomes = await asyncio.gather(*(self._deliver(c, bank, now) for c in claims))
+            for outcome in outcomes:
+                report.add(outcome.status)
+            await self.store.finish(outcomes, now)
+        if report.planned or report.claimed:
+            log.info("daily sweep at %s: %s", now.isoformat(timespec="seconds"), report.line())
+        return report
+
+    def _chooser(self, bank: Bank, now: datetime) -> Callable[[int, UserState], NewAsk | None]:
+        candidates = bank.active_questions
+
+        def choose(_user_id: int, state: UserState) -> NewAsk | None:
+            question = learning.choose_daily(
+                candidates, state.reviews, state.domain_counts, bank.domains, now, self.rng
+            )
+            if question is None:
+                return None
+            order = list(range(len(question.options)))
+            self.rng.shuffle(order)
+            return NewAsk(question.key, tuple(order))
+
+        return choose
+
+    async def _deliver(self, claim: Claim, bank: Bank, now: datetime) -> Outcome:
+        channel = self.channels[claim.platform]
+        view = self.tutor.view(bank, claim.ask_id, claim.question_key, claim.option_order, "daily")
+        outcome = Outcome(
+            delivery_id=claim.delivery_id, user_id=claim.user_id, status=SENT,
+            ask_id=claim.ask_id, maybe_duplicates=claim.maybe_duplicates,
+        )  # fmt: skip
+        try:
+            async with self._slots[claim.platform]:
+                await channel.limiter.acquire()
+                ref = await channel.notifier.send_question(claim.external_id, view)
+        except DeliveryBlocked:
+            return replace(outcome, status=BLOCKED)
+        except DeliveryRetryAfter as wait:
+            channel.limiter.pause(wait.seconds)
+            retry_at = now + timedelta(seconds=wait.seconds)
+            return replace(outcome, status=PENDING, not_before=retry_at, error=str(wait))
+        except DeliveryUnknown as unknown:
+            # It may have arrived: resend once, and count it; a second time, give up.
+            if claim.maybe_duplicates == 0:
+                return replace(outcome, status=PENDING, maybe_duplicates=1, error=str(unknown))
+            return replace(outcome, status=UNKNOWN, error=str(unknown))
+        except Exception as error:  # anything else: back off, until the local day ends
+            log.warning("daily send to %s failed: %r", claim.platform, error)
+            retry_at = now + min(FIRST_BACKOFF * 2 ** (claim.attempts - 1), MAX_BACKOFF)
+            status = PENDING if retry_at < claim.expires_at else FAILED
+            return replace(outcome, status=status, not_before=retry_at, error=repr(error))
+        return replace(outcome, message_ref=ref)
