@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 
 class RateLimiter:
@@ -15,13 +15,18 @@ class RateLimiter:
     """
 
     def __init__(
-        self, rate: float, burst: int = 1, clock: Callable[[], float] = time.monotonic
+        self,
+        rate: float,
+        burst: int = 1,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
         self.burst = max(1, burst)
         self.clock = clock
+        self.sleep = sleep
         self._tokens = float(self.burst)
         self._updated = clock()
         self._paused_until = 0.0
@@ -32,14 +37,14 @@ class RateLimiter:
             while True:
                 now = self.clock()
                 if now < self._paused_until:
-                    await asyncio.sleep(self._paused_until - now)
+                    await self.sleep(self._paused_until - now)
                     continue
                 self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
                 self._updated = now
                 if self._tokens >= 1:
                     self._tokens -= 1
                     return
-                await asyncio.sleep((1 - self._tokens) / self.rate)
+                await self.sleep((1 - self._tokens) / self.rate)
 
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self.clock() + seconds)

@@ -16,7 +16,7 @@ from bot.daily.sweeper import Channel, DailySweeper
 from bot.store.models import Delivery, User
 from bot.views import UserRef
 from tests.conftest import settings_for
-from tests.daily.fakes import FakeNotifier
+from tests.daily.fakes import FakeNotifier, FakeTime
 
 
 @pytest.fixture
@@ -27,7 +27,9 @@ async def core(db_url: str) -> AsyncIterator[App]:
 
 
 def make_sweeper(core: App, notifier: FakeNotifier, rate: float = 10_000) -> DailySweeper:
-    channel = Channel(notifier, RateLimiter(rate, burst=int(rate)))
+    """A sweeper whose rate limiter waits on fake time, so a 429's pause takes no real time."""
+    time = FakeTime()
+    channel = Channel(notifier, RateLimiter(rate, burst=int(rate), clock=time, sleep=time.sleep))
     return DailySweeper(DailyStore(core.store.db), core.tutor, {"telegram": channel})
 
 

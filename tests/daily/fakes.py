@@ -41,3 +41,18 @@ def retry_after_first(seconds: float) -> Script:
 
 def unknown_first(times: int) -> Script:
     return lambda _id, n: DeliveryUnknown("timed out") if n <= times else None
+
+
+class FakeTime:
+    """Monotonic time for rate limiters that moves only when something sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
