@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ class FakeNotifier:
         self.script = script
         self.sent: list[tuple[str, QuestionView]] = []
         self.tries: Counter[str] = Counter()
+        self.delivered = asyncio.Event()  # set at each message sent
 
     async def send_question(self, external_id: str, view: QuestionView) -> str:
         self.tries[external_id] += 1
@@ -25,6 +27,7 @@ class FakeNotifier:
         if failure is not None:
             raise failure
         self.sent.append((external_id, view))
+        self.delivered.set()
         return f"{external_id}:{len(self.sent)}"
 
     def received(self) -> Counter[str]:
