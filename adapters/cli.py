@@ -210,8 +210,9 @@ async def daily_status(settings: Settings, day: date | None) -> int:
     app = await start(settings, seed_content=False)
     try:
         now = utcnow()
-        day = day or now.astimezone(ZoneInfo(settings.default_tz)).date()
-        counts = await DailyStore(app.store.db).counts(day, now)
+        today = now.astimezone(ZoneInfo(settings.default_tz)).date()
+        day = day or today
+        counts = await DailyStore(app.store.db).counts(day, now if day == today else None)
     finally:
         await app.close()
     planned = sum(counts[s] for s in STATUSES)

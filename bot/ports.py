@@ -53,7 +53,7 @@ class Streak:
     last: date | None
 
     def after_answer(self, day: date) -> Streak:
-        if self.last == day:
+        if self.last is not None and day <= self.last:  # that day (or a later one) counted
             return self
         current = self.current + 1 if self.last == day - timedelta(days=1) else 1
         return Streak(current, max(self.best, current), day)

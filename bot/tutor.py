@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot import learning
 from bot.bank import Bank, ConceptData, QuestionData
-from bot.daily.planning import first_due
+from bot.daily.planning import due_after_change
 from bot.errors import (
     AlreadyAnswered,
     AskNotFound,
@@ -278,7 +278,7 @@ class Tutor:
         # finds today's delivery taken and moves on to tomorrow.
         await self.store.update_user(
             user.id, daily_time=time, timezone=zone, daily_enabled=True, active=True,
-            next_due_at=first_due(self.clock(), time, zone),
+            next_due_at=due_after_change(self.clock(), time, zone),
         )  # fmt: skip
         return DailySetting(True, time, zone)
 

@@ -11,4 +11,11 @@ Modules, one job each:
 - ``ratelimit``: AIORateLimiter plus retries of network errors with backoff
 - ``redact``: keeps the bot token out of every log record
 - ``app``: builds the Application and runs it (polling or webhook) in the current loop
+- ``notifier``: the daily push through Telegram
 """
+
+import os
+
+# Opt in to PTB's documented future behaviour: durations (e.g. RetryAfter.retry_after) as
+# datetime.timedelta, without a deprecation warning each time one is read.
+os.environ.setdefault("PTB_TIMEDELTA", "true")

@@ -23,8 +23,18 @@ class Plan:
 
 
 def first_due(now: datetime, daily_time: str, zone_name: str) -> datetime:
-    """When a user whose setting was just made (or changed) is next due."""
+    """When a new user (given the default setting) is first due: the next such time."""
     return next_occurrence(now, parse_hhmm(daily_time), ZoneInfo(zone_name))
+
+
+def due_after_change(now: datetime, daily_time: str, zone_name: str) -> datetime:
+    """When a user who just chose a time is due: today at that time, even if it has passed.
+
+    Today's question is then still sent (at once, if the time has passed) unless it was
+    sent already: deliveries are unique per local date, so the planner skips to tomorrow.
+    """
+    zone = ZoneInfo(zone_name)
+    return occurrence(local_date(now, zone), parse_hhmm(daily_time), zone)
 
 
 def plan_user(next_due_at: datetime, now: datetime, daily_time: str, zone_name: str) -> Plan:

@@ -374,11 +374,13 @@ class DailyStore:
             conn.execute(update(User).where(User.id.in_(blocked)).values(active=False))
 
     # -- reporting -------------------------------------------------------------------------
-    async def counts(self, day: date, now: datetime) -> dict[str, int]:
-        return await self.db.read(self._counts, day, now)
+    async def counts(self, day: date, due_as_of: datetime | None = None) -> dict[str, int]:
+        """Deliveries for local date `day` per status; with `due_as_of`, also how many users
+        are due by then but not planned yet (meaningful for today only)."""
+        return await self.db.read(self._counts, day, due_as_of)
 
     @staticmethod
-    def _counts(conn: Connection, day: date, now: datetime) -> dict[str, int]:
+    def _counts(conn: Connection, day: date, due_as_of: datetime | None) -> dict[str, int]:
         result = {status: 0 for status in STATUSES}
         for status, n in conn.execute(
             select(Delivery.status, func.count())
@@ -394,12 +396,18 @@ class DailyStore:
             )
             or 0
         )
-        result["due_unplanned"] = int(
-            conn.scalar(
-                select(func.count())
-                .select_from(User)
-                .where(User.active.is_(True), User.daily_enabled.is_(True), User.next_due_at <= now)
+        result["due_unplanned"] = 0
+        if due_as_of is not None:  # users whose time has come but whom no sweep planned yet
+            result["due_unplanned"] = int(
+                conn.scalar(
+                    select(func.count())
+                    .select_from(User)
+                    .where(
+                        User.active.is_(True),
+                        User.daily_enabled.is_(True),
+                        User.next_due_at <= due_as_of,
+                    )
+                )
+                or 0
             )
-            or 0
-        )
         return result

@@ -11,31 +11,46 @@ from bot.views import UserRef
 from tests.daily.conftest import add_user, deliveries, make_sweeper, user_active, utc
 from tests.daily.fakes import FakeNotifier, blocked, retry_after_first, unknown_first
 
-EVENING_BEFORE = utc(2026, 2, 28, 20, 0)
+SET_UP = utc(2026, 3, 1, 0, 30)  # users choose their time early on 1 March (UTC)
 
 
 async def test_one_question_per_user_at_their_local_time(core: App) -> None:
-    await add_user(core, "berlin", "09:00", "Europe/Berlin", EVENING_BEFORE)  # 08:00 UTC
-    await add_user(core, "tokyo", "07:30", "Asia/Tokyo", EVENING_BEFORE)  # 22:30 UTC
+    await add_user(core, "berlin", "09:00", "Europe/Berlin", SET_UP)  # 08:00 UTC
+    await add_user(core, "tokyo", "07:30", "Asia/Tokyo", SET_UP)  # 22:30 UTC the day before
     notifier = FakeNotifier()
     sweeper = make_sweeper(core, notifier)
-    await sweeper.sweep(utc(2026, 2, 28, 22, 29))
-    assert notifier.received() == {}
-    await sweeper.sweep(utc(2026, 2, 28, 22, 30))  # 1 March, 07:30 in Tokyo
+    # In Tokyo it is 09:30 on 1 March: today's 07:30 has passed, so today's comes at once.
+    await sweeper.sweep(SET_UP)
     assert notifier.received() == {"tokyo": 1}
     await sweeper.sweep(utc(2026, 3, 1, 7, 59))
     assert notifier.received() == {"tokyo": 1}
     await sweeper.sweep(utc(2026, 3, 1, 8, 0))
     assert notifier.received() == {"tokyo": 1, "berlin": 1}
-    await sweeper.sweep(utc(2026, 3, 1, 22, 30))  # 2 March in Tokyo
+    await sweeper.sweep(utc(2026, 3, 1, 22, 30))  # 2 March, 07:30 in Tokyo
     assert notifier.received() == {"tokyo": 2, "berlin": 1}
     view = notifier.sent[0][1]
     assert view.purpose == "daily" and view.options
 
 
+async def test_choosing_an_earlier_time_before_todays_question_still_sends_today(
+    core: App,
+) -> None:
+    ref = await add_user(core, "u", "09:00", "UTC", SET_UP)
+    notifier = FakeNotifier()
+    sweeper = make_sweeper(core, notifier)
+    core.tutor.clock = lambda: utc(2026, 3, 1, 8, 0)
+    await core.tutor.set_daily(ref, "07:00", None)  # 07:00 has passed; 09:00 not come yet
+    await sweeper.sweep(utc(2026, 3, 1, 8, 0, 30))
+    assert notifier.received() == {"u": 1}  # today's, late rather than never
+    await sweeper.sweep(utc(2026, 3, 1, 9, 0))
+    assert notifier.received() == {"u": 1}
+    await sweeper.sweep(utc(2026, 3, 2, 7, 0))
+    assert notifier.received() == {"u": 2}
+
+
 async def test_two_sweeps_at_the_same_instant_send_one_message(core: App) -> None:
     for i in range(20):
-        await add_user(core, str(i), "09:00", "UTC", EVENING_BEFORE)
+        await add_user(core, str(i), "09:00", "UTC", SET_UP)
     notifier = FakeNotifier()
     first, second = make_sweeper(core, notifier), make_sweeper(core, notifier)
     at = utc(2026, 3, 1, 9, 0)
@@ -47,9 +62,9 @@ async def test_two_sweeps_at_the_same_instant_send_one_message(core: App) -> Non
 
 
 async def test_inactive_and_switched_off_users_get_nothing(core: App) -> None:
-    off = await add_user(core, "off", "09:00", "UTC", EVENING_BEFORE)
-    gone = await add_user(core, "gone", "09:00", "UTC", EVENING_BEFORE)
-    await add_user(core, "on", "09:00", "UTC", EVENING_BEFORE)
+    off = await add_user(core, "off", "09:00", "UTC", SET_UP)
+    gone = await add_user(core, "gone", "09:00", "UTC", SET_UP)
+    await add_user(core, "on", "09:00", "UTC", SET_UP)
     await core.tutor.daily_off(off)
     await core.tutor.mark_inactive(gone)
     notifier = FakeNotifier()
@@ -58,8 +73,8 @@ async def test_inactive_and_switched_off_users_get_nothing(core: App) -> None:
 
 
 async def test_blocked_user_becomes_inactive_and_is_never_retried(core: App) -> None:
-    await add_user(core, "blocker", "09:00", "UTC", EVENING_BEFORE)
-    await add_user(core, "fan", "09:00", "UTC", EVENING_BEFORE)
+    await add_user(core, "blocker", "09:00", "UTC", SET_UP)
+    await add_user(core, "fan", "09:00", "UTC", SET_UP)
     notifier = FakeNotifier(blocked("blocker"))
     sweeper = make_sweeper(core, notifier)
     await sweeper.sweep(utc(2026, 3, 1, 9, 0))
@@ -74,7 +89,7 @@ async def test_blocked_user_becomes_inactive_and_is_never_retried(core: App) -> 
 
 async def test_429_storm_is_waited_out_and_sent_once(core: App) -> None:
     for i in range(30):
-        await add_user(core, str(i), "09:00", "UTC", EVENING_BEFORE)
+        await add_user(core, str(i), "09:00", "UTC", SET_UP)
     notifier = FakeNotifier(retry_after_first(seconds=20))  # every first try is refused
     sweeper = make_sweeper(core, notifier)
     at = utc(2026, 3, 1, 9, 0)
@@ -91,7 +106,7 @@ async def test_429_storm_is_waited_out_and_sent_once(core: App) -> None:
 
 async def test_429_pauses_every_sender_of_the_platform(core: App) -> None:
     for i in range(5):
-        await add_user(core, str(i), "09:00", "UTC", EVENING_BEFORE)
+        await add_user(core, str(i), "09:00", "UTC", SET_UP)
     paused: list[float] = []
     notifier = FakeNotifier(lambda _id, n: DeliveryRetryAfter(3) if n == 1 else None)
     sweeper = make_sweeper(core, notifier)
@@ -103,7 +118,7 @@ async def test_429_pauses_every_sender_of_the_platform(core: App) -> None:
 
 
 async def test_timeout_after_the_request_left_is_resent_once_and_counted(core: App) -> None:
-    await add_user(core, "once", "09:00", "UTC", EVENING_BEFORE)
+    await add_user(core, "once", "09:00", "UTC", SET_UP)
     notifier = FakeNotifier(unknown_first(1))
     sweeper = make_sweeper(core, notifier)
     at = utc(2026, 3, 1, 9, 0)
@@ -115,7 +130,7 @@ async def test_timeout_after_the_request_left_is_resent_once_and_counted(core: A
 
 
 async def test_second_timeout_gives_up_as_unknown(core: App) -> None:
-    await add_user(core, "twice", "09:00", "UTC", EVENING_BEFORE)
+    await add_user(core, "twice", "09:00", "UTC", SET_UP)
     notifier = FakeNotifier(unknown_first(5))
     sweeper = make_sweeper(core, notifier)
     at = utc(2026, 3, 1, 9, 0)
@@ -127,7 +142,7 @@ async def test_second_timeout_gives_up_as_unknown(core: App) -> None:
 
 
 async def test_other_errors_back_off_until_the_local_day_ends(core: App) -> None:
-    await add_user(core, "flaky", "22:00", "UTC", EVENING_BEFORE)
+    await add_user(core, "flaky", "22:00", "UTC", SET_UP)
     notifier = FakeNotifier(lambda _id, _n: ConnectionError("network down"))
     sweeper = make_sweeper(core, notifier)
     at = utc(2026, 3, 1, 22, 0)
@@ -141,9 +156,9 @@ async def test_other_errors_back_off_until_the_local_day_ends(core: App) -> None
 
 async def test_three_hour_outage_is_caught_up_once(core: App) -> None:
     for hour in (9, 10, 11):
-        await add_user(core, f"h{hour}", f"{hour:02d}:00", "UTC", EVENING_BEFORE)
-    await add_user(core, "later", "15:00", "UTC", EVENING_BEFORE)
-    await add_user(core, "yesterday-ended", "23:30", "Pacific/Kiritimati", EVENING_BEFORE)
+        await add_user(core, f"h{hour}", f"{hour:02d}:00", "UTC", SET_UP)
+    await add_user(core, "later", "15:00", "UTC", SET_UP)
+    await add_user(core, "yesterday-ended", "23:30", "Pacific/Kiritimati", SET_UP)
     notifier = FakeNotifier()
     sweeper = make_sweeper(core, notifier)
     await sweeper.sweep(utc(2026, 3, 1, 8, 55))  # then down from 08:55 to 11:55
@@ -156,7 +171,7 @@ async def test_three_hour_outage_is_caught_up_once(core: App) -> None:
 
 
 async def test_a_day_missed_entirely_is_not_sent_late(core: App) -> None:
-    await add_user(core, "u", "09:00", "UTC", EVENING_BEFORE)
+    await add_user(core, "u", "09:00", "UTC", SET_UP)
     notifier = FakeNotifier()
     sweeper = make_sweeper(core, notifier)
     await sweeper.sweep(utc(2026, 3, 3, 8, 0))  # down for two days; today's 09:00 not yet
@@ -169,7 +184,7 @@ async def test_a_day_missed_entirely_is_not_sent_late(core: App) -> None:
 async def test_changing_the_time_after_todays_delivery_sends_nothing_more_today(
     core: App,
 ) -> None:
-    ref = await add_user(core, "u", "09:00", "UTC", EVENING_BEFORE)
+    ref = await add_user(core, "u", "09:00", "UTC", SET_UP)
     notifier = FakeNotifier()
     sweeper = make_sweeper(core, notifier)
     await sweeper.sweep(utc(2026, 3, 1, 9, 0))
@@ -208,13 +223,13 @@ async def sweep_every_15_minutes(
 
 
 async def test_dst_spring_forward_fires_once_a_day_at_the_next_valid_minute(core: App) -> None:
-    windows = {  # four days around each zone's spring-forward night, and its 03:00 then
-        "ny-gap": ("02:15", utc(2026, 3, 6, 12), utc(2026, 3, 10, 12), utc(2026, 3, 8, 7)),
-        "berlin-gap": ("02:30", utc(2026, 3, 27, 12), utc(2026, 3, 31, 12), utc(2026, 3, 29, 1)),
+    windows = {  # four days from a local midnight around each spring-forward night
+        "ny-gap": ("02:15", utc(2026, 3, 6, 5), utc(2026, 3, 8, 7)),
+        "berlin-gap": ("02:30", utc(2026, 3, 26, 23), utc(2026, 3, 29, 1)),
     }
-    for user, (at, start, stop, on_gap_day) in windows.items():
+    for user, (at, start, on_gap_day) in windows.items():
         await add_user(core, user, at, ZONES[user], start)
-        sent_at = await sweep_every_15_minutes(core, start, stop)
+        sent_at = await sweep_every_15_minutes(core, start, start + timedelta(days=4))
         local_days = [t.astimezone(ZoneInfo(ZONES[user])).date() for t in sent_at[user]]
         assert len(local_days) == len(set(local_days)) == 4, user  # once a day
         assert on_gap_day in sent_at[user], user  # 03:00, the next valid minute
@@ -222,26 +237,26 @@ async def test_dst_spring_forward_fires_once_a_day_at_the_next_valid_minute(core
 
 async def test_dst_fall_back_fires_once(core: App) -> None:
     # Lord Howe falls back half an hour on 5 April 2026; 01:45 happens twice that night.
-    start = utc(2026, 4, 4, 12, 0)  # 23:00 on the 4th in Lord Howe
+    start = utc(2026, 4, 4, 13, 0)  # midnight starting the 5th in Lord Howe
     await add_user(core, "lordhowe", "01:45", "Australia/Lord_Howe", start)
     lord_howe = await sweep_every_15_minutes(core, start, utc(2026, 4, 4, 18, 0))
     assert lord_howe == {"lordhowe": [utc(2026, 4, 4, 14, 45)]}  # the first 01:45 (UTC+11)
     # Berlin falls back an hour on 25 October 2026; 02:30 happens twice that night.
-    start = utc(2026, 10, 24, 20, 0)
+    start = utc(2026, 10, 24, 22, 0)  # midnight starting the 25th in Berlin
     await add_user(core, "berlin", "02:30", "Europe/Berlin", start)
     berlin = await sweep_every_15_minutes(core, start, utc(2026, 10, 25, 4, 0))
     assert berlin["berlin"] == [utc(2026, 10, 25, 0, 30)]  # the first 02:30 (CEST)
 
 
 async def test_lord_howe_spring_forward_half_hour(core: App) -> None:
-    start = utc(2026, 10, 3, 12, 0)  # 23:00 on the 3rd in Lord Howe
+    start = utc(2026, 10, 3, 13, 30)  # midnight starting the 4th in Lord Howe
     await add_user(core, "lordhowe-gap", "02:10", "Australia/Lord_Howe", start)
     sent_at = await sweep_every_15_minutes(core, start, utc(2026, 10, 3, 20, 0))
     assert sent_at == {"lordhowe-gap": [utc(2026, 10, 3, 15, 30)]}  # 02:30 (UTC+11)
 
 
 async def test_daily_answer_scored_once_and_streak_builds(core: App) -> None:
-    ref = await add_user(core, "s", "09:00", "UTC", EVENING_BEFORE)
+    ref = await add_user(core, "s", "09:00", "UTC", SET_UP)
     notifier = FakeNotifier()
     sweeper = make_sweeper(core, notifier)
     for day in (1, 2, 3):
@@ -266,7 +281,7 @@ async def test_daily_answer_scored_once_and_streak_builds(core: App) -> None:
 
 
 async def test_console_only_users_are_not_planned(core: App) -> None:
-    core.tutor.clock = lambda: EVENING_BEFORE
+    core.tutor.clock = lambda: SET_UP
     await core.tutor.set_daily(UserRef("console", "me"), "09:00", "UTC")
     notifier = FakeNotifier()
     report = await make_sweeper(core, notifier).sweep(utc(2026, 3, 1, 9, 0))
