@@ -1,7 +1,10 @@
 """A sweeping process for the multi-process tests: one sweep at a given instant, sending
 through a notifier that appends one line per message to a shared file.
 
-    python -m tests.daily.worker DATABASE_URL ISO_INSTANT OUT_FILE [DELAY_S]
+    python -m tests.daily.worker DATABASE_URL ISO_INSTANT OUT_FILE [DELAY_S [GO_FILE]]
+
+With GO_FILE, the worker starts up, writes GO_FILE.ready-<pid>, and waits for GO_FILE to
+exist before it sweeps, so that several workers sweep at the same moment.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import asyncio
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 
 from bot.app import start
 from bot.config import Settings
@@ -34,9 +38,13 @@ class FileNotifier:
         return f"{external_id}:{view.ask_id}"
 
 
-async def main(url: str, at: datetime, out: str, delay: float) -> None:
+async def main(url: str, at: datetime, out: str, delay: float, go: str | None) -> None:
     core = await start(Settings(DATABASE_URL=url, TUTOR_CONTENT_DIR=MINIPACK))  # type: ignore[call-arg]
     try:
+        if go:
+            Path(f"{go}.ready-{os.getpid()}").touch()
+            while not Path(go).exists():  # noqa: ASYNC110 - another process creates it
+                await asyncio.sleep(0.01)
         channel = Channel(FileNotifier(out, delay), RateLimiter(100_000, burst=100_000))
         sweeper = DailySweeper(
             DailyStore(core.store.db), core.tutor, {"telegram": channel}, batch=25
@@ -48,11 +56,7 @@ async def main(url: str, at: datetime, out: str, delay: float) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(
-        main(
-            sys.argv[1],
-            datetime.fromisoformat(sys.argv[2]),
-            sys.argv[3],
-            float(sys.argv[4] if len(sys.argv) > 4 else 0),
-        )
-    )
+    url, at, out, *rest = sys.argv[1:]
+    delay = float(rest[0]) if rest else 0.0
+    go = rest[1] if len(rest) > 1 else None
+    asyncio.run(main(url, datetime.fromisoformat(at), out, delay, go))
