@@ -77,40 +77,65 @@ WEAK_ACCURACY = 0.7
 WEAK_MIN_ANSWERS = 3
 
 
-def choose_daily(
-    candidates: Sequence[QuestionData],
-    reviews: Iterable[ReviewState],
-    domain_counts: dict[tuple[str, str], tuple[int, int]],
-    domains: dict[tuple[str, str], DomainData],
-    now: datetime,
-    rng: random.Random,
-) -> QuestionData | None:
-    """The day's question: the user's most useful one.
+class DailyPicker:
+    """Picks each user's daily question: their most useful one.
 
     A review that has come due first; otherwise a question from the user's weakest domain
     (answered at least WEAK_MIN_ANSWERS times, under WEAK_ACCURACY right), unseen ones
-    first; otherwise an unseen question drawn by the blueprint's weights; otherwise the one
-    seen longest ago. `domain_counts` maps (pack, domain) to (answered, correct).
+    first; otherwise an unseen question, its domain drawn by the blueprint's weights;
+    otherwise the one seen longest ago. The bank is indexed once, since a sweep picks for
+    thousands of users.
     """
-    if not candidates:
-        return None
-    states = {r.question_key: r for r in reviews}
-    due = [q for q in candidates if q.key in states and states[q.key].due <= now]
-    if due:
-        return min(due, key=lambda q: (states[q.key].due, q.key))
-    weak = sorted(
-        (correct / answered, key)
-        for key, (answered, correct) in domain_counts.items()
-        if answered >= WEAK_MIN_ANSWERS and correct / answered < WEAK_ACCURACY
-    )
-    for _accuracy, key in weak:
-        in_domain = [q for q in candidates if (q.pack, q.domain) == key]
-        unseen = [q for q in in_domain if q.key not in states]
-        if unseen:
-            return rng.choice(unseen)
-        if in_domain:
-            return min(in_domain, key=lambda q: (states[q.key].last_seen_at, q.key))
-    unseen = [q for q in candidates if q.key not in states]
-    if unseen:
-        return _by_blueprint(unseen, domains, rng)
-    return min(candidates, key=lambda q: (states[q.key].last_seen_at, q.key))
+
+    def __init__(
+        self,
+        candidates: Sequence[QuestionData],
+        domains: dict[tuple[str, str], DomainData],
+        rng: random.Random,
+    ) -> None:
+        self.by_key = {q.key: q for q in candidates}
+        self.by_domain: dict[tuple[str, str], list[QuestionData]] = {}
+        for q in candidates:
+            self.by_domain.setdefault((q.pack, q.domain), []).append(q)
+        self.domain_keys = sorted(self.by_domain)
+        self.weights = [domains[k].weight if k in domains else 1 for k in self.domain_keys]
+        self.rng = rng
+
+    def choose(
+        self,
+        reviews: Iterable[ReviewState],
+        domain_counts: dict[tuple[str, str], tuple[int, int]],
+        now: datetime,
+    ) -> QuestionData | None:
+        """`domain_counts` maps (pack, domain) to the user's (answered, correct)."""
+        if not self.by_key:
+            return None
+        states = {r.question_key: r for r in reviews if r.question_key in self.by_key}
+        due = [key for key, state in states.items() if state.due <= now]
+        if due:
+            return self.by_key[min(due, key=lambda key: (states[key].due, key))]
+        weak = sorted(
+            (correct / answered, key)
+            for key, (answered, correct) in domain_counts.items()
+            if answered >= WEAK_MIN_ANSWERS and correct / answered < WEAK_ACCURACY
+        )
+        for _accuracy, domain in weak:
+            in_domain = self.by_domain.get(domain, [])
+            unseen = [q for q in in_domain if q.key not in states]
+            if unseen:
+                return self.rng.choice(unseen)
+            if in_domain:
+                return min(in_domain, key=lambda q: (states[q.key].last_seen_at, q.key))
+        if not states:  # a new user: every question is unseen
+            domain = self.rng.choices(self.domain_keys, weights=self.weights)[0]
+            return self.rng.choice(self.by_domain[domain])
+        open_domains = [
+            (key, weight)
+            for key, weight in zip(self.domain_keys, self.weights, strict=True)
+            if any(q.key not in states for q in self.by_domain[key])
+        ]
+        if open_domains:
+            keys, weights = zip(*open_domains, strict=True)
+            domain = self.rng.choices(keys, weights=weights)[0]
+            return self.rng.choice([q for q in self.by_domain[domain] if q.key not in states])
+        return self.by_key[min(states, key=lambda key: (states[key].last_seen_at, key))]

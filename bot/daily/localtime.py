@@ -8,16 +8,25 @@ occurrence — and deliveries are keyed by local date, so it can never fire twic
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 MAX_GAP_MINUTES = 24 * 60  # no zone skips more than a day
 
 
+@cache
+def zone(name: str) -> ZoneInfo:
+    """ZoneInfo keeps only a few zones cached; a sweep meets hundreds, thousands of times."""
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=4096)
 def parse_hhmm(value: str) -> time:
     hour, minute = value.split(":")
     return time(int(hour), int(minute))
 
 
+@lru_cache(maxsize=65536)  # a sweep asks for the same few (day, time, zone) many times
 def occurrence(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant `at` happens on local `day` (moved forward out of a DST gap)."""
     wall = datetime.combine(day, at)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.daily.localtime import end_of_day, local_date, next_occurrence, occurrence, parse_hhmm
+from bot.daily.localtime import (
+    end_of_day,
+    local_date,
+    next_occurrence,
+    occurrence,
+    parse_hhmm,
+    zone,
+)
 
 
 @dataclass(frozen=True)
@@ -24,7 +30,7 @@ class Plan:
 
 def first_due(now: datetime, daily_time: str, zone_name: str) -> datetime:
     """When a new user (given the default setting) is first due: the next such time."""
-    return next_occurrence(now, parse_hhmm(daily_time), ZoneInfo(zone_name))
+    return next_occurrence(now, parse_hhmm(daily_time), zone(zone_name))
 
 
 def due_after_change(now: datetime, daily_time: str, zone_name: str) -> datetime:
@@ -33,8 +39,8 @@ def due_after_change(now: datetime, daily_time: str, zone_name: str) -> datetime
     Today's question is then still sent (at once, if the time has passed) unless it was
     sent already: deliveries are unique per local date, so the planner skips to tomorrow.
     """
-    zone = ZoneInfo(zone_name)
-    return occurrence(local_date(now, zone), parse_hhmm(daily_time), zone)
+    tz = zone(zone_name)
+    return occurrence(local_date(now, tz), parse_hhmm(daily_time), tz)
 
 
 def plan_user(next_due_at: datetime, now: datetime, daily_time: str, zone_name: str) -> Plan:
@@ -43,17 +49,19 @@ def plan_user(next_due_at: datetime, now: datetime, daily_time: str, zone_name: 
     After downtime, today's question is still sent, late rather than never; days that
     ended while we were down are skipped, so nobody gets a pile of old questions.
     """
-    zone = ZoneInfo(zone_name)
+    tz = zone(zone_name)
     at = parse_hhmm(daily_time)
-    today = local_date(now, zone)
-    due_day = local_date(next_due_at, zone)
+    today = local_date(now, tz)
+    due_day = local_date(next_due_at, tz)
     if due_day < today:  # the due day is over: today's own time decides
-        due_at = occurrence(today, at, zone)
+        due_at = occurrence(today, at, tz)
         if due_at > now:
             return Plan(None, due_at)
         due_day = today
     else:
         due_at = next_due_at
-    delivery = PlannedDelivery(due_day, due_at, end_of_day(due_day, zone))
-    following = occurrence(due_day + timedelta(days=1), at, zone)
-    return Plan(delivery, max(following, next_occurrence(now, at, zone)))
+    delivery = PlannedDelivery(due_day, due_at, end_of_day(due_day, tz))
+    following = occurrence(due_day + timedelta(days=1), at, tz)
+    if following <= now:  # only when a late catch-up ran into the next day
+        following = next_occurrence(now, at, tz)
+    return Plan(delivery, following)

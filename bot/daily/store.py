@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, exists, func, select, update
+from sqlalchemy import Connection, Table, bindparam, exists, func, select, update
 
+from bot.daily.bulk import update_rows
 from bot.daily.planning import Plan, first_due, plan_user
 from bot.ports import ReviewState
 from bot.store.database import Database
@@ -149,12 +150,12 @@ class DailyStore:
             insert = dialect_insert(conn.dialect.name, DELIVERIES).on_conflict_do_nothing(
                 index_elements=["user_id", "local_date"]
             )
-            added = conn.execute(insert, deliveries).rowcount or 0
-        conn.execute(
-            update(USERS).where(USERS.c.id == bindparam("uid")),
-            [{"uid": user_id, "next_due_at": p.next_due_at} for user_id, p in plans],
+            # Count the rows RETURNING gives back: asyncpg reports no rowcount for a batch.
+            added = len(conn.execute(insert.returning(DELIVERIES.c.id), deliveries).all())
+        update_rows(
+            conn, USERS, "uid", [{"uid": uid, "next_due_at": p.next_due_at} for uid, p in plans]
         )
-        return max(added, 0), len(rows)
+        return added, len(rows)
 
     # -- upkeep ----------------------------------------------------------------------------
     async def expire(self, now: datetime) -> int:
@@ -239,8 +240,13 @@ class DailyStore:
                 if picked is not None:
                     new.append((r, picked))
             if new:
-                created = conn.execute(
-                    ASKS.insert().returning(ASKS.c.id, sort_by_parameter_order=True),
+                # Asks are matched to deliveries by user (one delivery per user in a batch
+                # but for rare catch-ups); SQLite then inserts them in one statement.
+                by_user = len({r.user_id for r, _a in new}) == len(new)
+                returned = conn.execute(
+                    ASKS.insert().returning(
+                        ASKS.c.id, ASKS.c.user_id, sort_by_parameter_order=not by_user
+                    ),
                     [
                         {
                             "user_id": r.user_id,
@@ -254,11 +260,15 @@ class DailyStore:
                         for r, a in new
                     ],
                 ).all()
+                created: list[tuple[int, int]] = [(row[0], row[1]) for row in returned]
+                if by_user:
+                    ask_by_user = {user_id: ask_id for ask_id, user_id in created}
+                    created = [(ask_by_user[r.user_id], r.user_id) for r, _a in new]
                 links = []
-                for (r, a), (ask_id,) in zip(new, created, strict=True):
+                for (r, a), (ask_id, _user_id) in zip(new, created, strict=True):
                     asks[ask_id] = (a.question_key, a.option_order)
                     links.append({"did": r.id, "ask_id": ask_id})
-                conn.execute(update(DELIVERIES).where(DELIVERIES.c.id == bindparam("did")), links)
+                update_rows(conn, DELIVERIES, "did", links)
                 ask_of = {r.id: link["ask_id"] for (r, _a), link in zip(new, links, strict=True)}
             else:
                 ask_of = {}
@@ -266,18 +276,19 @@ class DailyStore:
             ask_of = {}
         claims = []
         for r in rows:
-            ask_id = r.ask_id if r.ask_id in asks else ask_of.get(r.id)
+            linked = r.ask_id if r.ask_id in asks else ask_of.get(r.id)
             target = targets.get(r.user_id)
-            if ask_id is None or target is None:
-                continue  # nothing to ask, or no way to reach them: left as "sending"
-            question_key, order = asks[ask_id]
+            if linked is None or target is None:
+                continue  # nothing to ask, or no way to reach them: marked failed below
+            question_key, order = asks[linked]
             claims.append(
                 Claim(
                     r.id, r.user_id, target[0], target[1], r.local_date, r.expires_at,
-                    r.attempts + 1, r.maybe_duplicates, ask_id, question_key, order,
+                    r.attempts + 1, r.maybe_duplicates, linked, question_key, order,
                 )
             )  # fmt: skip
-        unreachable = [r.id for r in rows if r.id not in {c.delivery_id for c in claims}]
+        claimed = {c.delivery_id for c in claims}
+        unreachable = [r.id for r in rows if r.id not in claimed]
         if unreachable:
             conn.execute(
                 update(Delivery)
@@ -290,14 +301,17 @@ class DailyStore:
     def _targets(
         conn: Connection, user_ids: list[int], platforms: tuple[str, ...]
     ) -> dict[int, tuple[str, str]]:
+        # Filter by user in SQL (its index) and by platform here: with both in SQL, SQLite
+        # picks the (platform, external_id) index and scans every identity of the platform.
         rows = conn.execute(
             select(Identity.user_id, Identity.platform, Identity.external_id)
-            .where(Identity.user_id.in_(user_ids), Identity.platform.in_(platforms))
+            .where(Identity.user_id.in_(user_ids))
             .order_by(Identity.id)
         )
         targets: dict[int, tuple[str, str]] = {}
         for user_id, platform, external_id in rows:
-            targets.setdefault(user_id, (platform, external_id))
+            if platform in platforms:
+                targets.setdefault(user_id, (platform, external_id))
         return targets
 
     @staticmethod
@@ -348,27 +362,11 @@ class DailyStore:
             }
             for o in outcomes
         ]
-        conn.execute(
-            update(DELIVERIES)
-            .where(and_(DELIVERIES.c.id == bindparam("did"), DELIVERIES.c.status == SENDING))
-            .values(
-                status=bindparam("status"),
-                sent_at=bindparam("sent_at"),
-                message_ref=bindparam("message_ref"),
-                not_before=bindparam("not_before"),
-                maybe_duplicates=bindparam("maybe_duplicates"),
-                last_error=bindparam("last_error"),
-            ),
-            rows,
-        )
-        sent = [{"aid": o.ask_id, "ref": o.message_ref} for o in outcomes if o.status == SENT]
-        if sent:
-            conn.execute(
-                update(ASKS)
-                .where(ASKS.c.id == bindparam("aid"))
-                .values(message_ref=bindparam("ref")),
-                sent,
-            )
+        update_rows(conn, DELIVERIES, "did", rows, extra=DELIVERIES.c.status == SENDING)
+        sent = [
+            {"aid": o.ask_id, "message_ref": o.message_ref} for o in outcomes if o.status == SENT
+        ]
+        update_rows(conn, ASKS, "aid", sent)
         blocked = [o.user_id for o in outcomes if o.status == BLOCKED]
         if blocked:
             conn.execute(update(User).where(User.id.in_(blocked)).values(active=False))

@@ -103,11 +103,21 @@ class DailySweeper:
         report.planned = await self.store.plan(now, platforms)
         bank = await self.tutor.bank()
         choose = self._chooser(bank, now)
-        while budget_s is None or self.monotonic() - started < budget_s:
-            claims = await self.store.claim(now, platforms, self.batch, choose)
+
+        def claim_next() -> asyncio.Future[list[Claim]] | None:
+            if budget_s is not None and self.monotonic() - started >= budget_s:
+                return None
+            return asyncio.ensure_future(self.store.claim(now, platforms, self.batch, choose))
+
+        # The next batch is claimed while this one is sent, so sending never waits on the
+        # database between batches.
+        upcoming = claim_next()
+        while upcoming is not None:
+            claims = await upcoming
             if not claims:
                 break
             report.claimed += len(claims)
+            upcoming = claim_next()
             outcomes = await asyncio.gather(*(self._deliver(c, bank, now) for c in claims))
             for outcome in outcomes:
                 report.add(outcome.status)
@@ -117,12 +127,10 @@ class DailySweeper:
         return report
 
     def _chooser(self, bank: Bank, now: datetime) -> Callable[[int, UserState], NewAsk | None]:
-        candidates = bank.active_questions
+        picker = learning.DailyPicker(bank.active_questions, bank.domains, self.rng)
 
         def choose(_user_id: int, state: UserState) -> NewAsk | None:
-            question = learning.choose_daily(
-                candidates, state.reviews, state.domain_counts, bank.domains, now, self.rng
-            )
+            question = picker.choose(state.reviews, state.domain_counts, now)
             if question is None:
                 return None
             order = list(range(len(question.options)))

@@ -1,0 +1,52 @@
+"""Which question a user gets as their daily one."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from bot.learning import DailyPicker
+from bot.ports import ReviewState
+from tests.fakes import make_bank
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def state(key: int, due_in_h: float, correct: bool, seen_h_ago: float) -> ReviewState:
+    return ReviewState(
+        key, {}, NOW + timedelta(hours=due_in_h), correct, NOW - timedelta(hours=seen_h_ago)
+    )
+
+
+def picker(questions: int = 6) -> DailyPicker:
+    bank = make_bank(questions)
+    return DailyPicker(bank.active_questions, bank.domains, random.Random(3))
+
+
+def test_a_due_review_comes_first() -> None:
+    reviews = [state(2, due_in_h=5, correct=True, seen_h_ago=1), state(4, -1, False, 30)]
+    assert picker().choose(reviews, {}, NOW).key == 4  # type: ignore[union-attr]
+
+
+def test_then_the_weakest_domain_unseen_first() -> None:
+    # keys 2, 4, 6 are in 'security'; two of them seen and not yet due
+    reviews = [state(2, 48, False, 10), state(4, 48, False, 20)]
+    counts = {("p", "security"): (4, 1), ("p", "design"): (5, 5)}
+    assert picker().choose(reviews, counts, NOW).key == 6  # type: ignore[union-attr]
+
+
+def test_new_users_get_unseen_questions_by_the_blueprint() -> None:
+    chosen = [picker().choose([], {}, NOW) for _ in range(1)]
+    p = picker(40)
+    domains = [p.choose([], {}, NOW).domain for _ in range(2000)]  # type: ignore[union-attr]
+    share = domains.count("design") / len(domains)
+    assert chosen[0] is not None and 0.62 < share < 0.78  # weights 70 / 30
+
+
+def test_everything_seen_and_nothing_due_gives_the_longest_unseen() -> None:
+    reviews = [state(k, 48, True, seen_h_ago=k) for k in range(1, 7)]
+    assert picker().choose(reviews, {}, NOW).key == 6  # type: ignore[union-attr]
+
+
+def test_no_questions() -> None:
+    assert DailyPicker([], {}, random.Random()).choose([], {}, NOW) is None
