@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from bot.app import App
 from bot.daily.lock import SweepLock, SweepLockHeld
 from bot.daily.ratelimit import RateLimiter
-from bot.daily.scheduler import DailyScheduler
+from bot.daily.scheduler import SWEEP_EVERY_S, DailyScheduler
 from bot.daily.store import DailyStore
 from bot.daily.sweeper import Channel, DailySweeper
 from bot.ports import Notifier
@@ -23,7 +23,11 @@ def channel(notifier: Notifier, rate_per_s: float) -> Channel:
 
 
 def sweeper(core: App, channels: Mapping[str, Channel]) -> DailySweeper:
-    return DailySweeper(DailyStore(core.store.db), core.tutor, channels)
+    # Claim about what the slowest platform sends between two sweeps, so that claimed rows
+    # do not wait long in "sending" (the claim lease) while the rate limit spaces them.
+    slowest = min((c.limiter.rate for c in channels.values()), default=1000.0)
+    batch = min(1000, max(25, int(slowest * SWEEP_EVERY_S)))
+    return DailySweeper(DailyStore(core.store.db), core.tutor, channels, batch=batch)
 
 
 @asynccontextmanager

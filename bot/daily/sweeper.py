@@ -77,7 +77,7 @@ class DailySweeper:
         tutor: Tutor,
         channels: Mapping[str, Channel],
         *,
-        batch: int = 500,
+        batch: int = 1000,
         rng: random.Random | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
