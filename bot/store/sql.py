@@ -224,9 +224,8 @@ class SqlStore:
         return await self.db.read(self._practice_state, user_id, recent)
 
     def _practice_state(self, conn: Connection, user_id: int, recent: int) -> PracticeState:
-        reviews = [_review(r) for r in conn.execute(self.sql.reviews_of, {"user_id": user_id})]
         keys = conn.scalars(self.sql.recent_questions, {"user_id": user_id, "limit": recent})
-        return PracticeState(reviews, list(keys))
+        return PracticeState(self._reviews_of(conn, user_id), list(keys))
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]:
         return await self.db.read(self._reviews_of, user_id)
