@@ -10,11 +10,27 @@ WIDTH = 78
 
 
 def _wrap(text: str, indent: str = "") -> str:
-    paragraphs = [p for p in text.strip().split("\n\n")]
-    return "\n\n".join(
-        textwrap.fill(" ".join(p.split()), WIDTH, initial_indent=indent, subsequent_indent=indent)
-        for p in paragraphs
-    )
+    """Re-flow paragraphs to the terminal width; keep "- " list items on lines of their own."""
+    blocks: list[str] = []
+    for paragraph in text.strip().split("\n\n"):
+        items: list[str] = []
+        for line in paragraph.splitlines():
+            if line.lstrip().startswith("- ") or not items:
+                items.append(line.strip())
+            else:
+                items[-1] += " " + line.strip()
+        blocks.append(
+            "\n".join(
+                textwrap.fill(
+                    " ".join(item.split()),
+                    WIDTH,
+                    initial_indent=indent,
+                    subsequent_indent=indent + ("  " if item.startswith("- ") else ""),
+                )  # fmt: skip
+                for item in items
+            )
+        )
+    return "\n\n".join(blocks)
 
 
 def question(view: QuestionView) -> str:
