@@ -19,7 +19,8 @@ from bot.daily.bulk import update_rows
 from bot.daily.planning import Plan, first_due, plan_user
 from bot.ports import ReviewState
 from bot.store.database import Database
-from bot.store.models import Ask, Attempt, Delivery, Identity, Question, Review, User
+from bot.store.models import Ask, Delivery, Identity, Review, User
+from bot.store.sql import domain_counts, review_state
 from bot.store.statements import dialect_insert
 
 USERS: Table = User.__table__  # type: ignore[assignment]
@@ -232,48 +233,45 @@ class DailyStore:
         targets = self._targets(conn, user_ids, platforms)
         asks = self._existing_asks(conn, [r.ask_id for r in rows if r.ask_id is not None])
         need_ask = [r for r in rows if r.ask_id is None or r.ask_id not in asks]
+        new: list[tuple[Any, NewAsk]] = []
         if need_ask:
             states = self._user_states(conn, [r.user_id for r in need_ask])
-            new: list[tuple[Any, NewAsk]] = []
             for r in need_ask:
                 picked = choose(r.user_id, states[r.user_id])
                 if picked is not None:
                     new.append((r, picked))
-            if new:
-                # Asks are matched to deliveries by user (one delivery per user in a batch
-                # but for rare catch-ups); SQLite then inserts them in one statement.
-                by_user = len({r.user_id for r, _a in new}) == len(new)
-                returned = conn.execute(
-                    ASKS.insert().returning(
-                        ASKS.c.id, ASKS.c.user_id, sort_by_parameter_order=not by_user
-                    ),
-                    [
-                        {
-                            "user_id": r.user_id,
-                            "group_key": None,
-                            "question_id": a.question_key,
-                            "option_order": ",".join(map(str, a.option_order)),
-                            "purpose": "daily",
-                            "created_at": now,
-                            "message_ref": None,
-                        }
-                        for r, a in new
-                    ],
-                ).all()
-                created: list[tuple[int, int]] = [(row[0], row[1]) for row in returned]
-                if by_user:
-                    ask_by_user = {user_id: ask_id for ask_id, user_id in created}
-                    created = [(ask_by_user[r.user_id], r.user_id) for r, _a in new]
-                links = []
-                for (r, a), (ask_id, _user_id) in zip(new, created, strict=True):
-                    asks[ask_id] = (a.question_key, a.option_order)
-                    links.append({"did": r.id, "ask_id": ask_id})
-                update_rows(conn, DELIVERIES, "did", links)
-                ask_of = {r.id: link["ask_id"] for (r, _a), link in zip(new, links, strict=True)}
-            else:
-                ask_of = {}
-        else:
-            ask_of = {}
+        ask_of: dict[int, int] = {}  # delivery id -> its new ask
+        if new:
+            # Asks are matched to deliveries by user (one delivery per user in a batch
+            # but for rare catch-ups); SQLite then inserts them in one statement.
+            by_user = len({r.user_id for r, _a in new}) == len(new)
+            returned = conn.execute(
+                ASKS.insert().returning(
+                    ASKS.c.id, ASKS.c.user_id, sort_by_parameter_order=not by_user
+                ),
+                [
+                    {
+                        "user_id": r.user_id,
+                        "group_key": None,
+                        "question_id": a.question_key,
+                        "option_order": ",".join(map(str, a.option_order)),
+                        "purpose": "daily",
+                        "created_at": now,
+                        "message_ref": None,
+                    }
+                    for r, a in new
+                ],
+            ).all()
+            created: list[tuple[int, int]] = [(row[0], row[1]) for row in returned]
+            if by_user:
+                ask_by_user = {user_id: ask_id for ask_id, user_id in created}
+                created = [(ask_by_user[r.user_id], r.user_id) for r, _a in new]
+            for (r, a), (ask_id, _user_id) in zip(new, created, strict=True):
+                asks[ask_id] = (a.question_key, a.option_order)
+                ask_of[r.id] = ask_id
+            update_rows(
+                conn, DELIVERIES, "did", [{"did": d, "ask_id": a} for d, a in ask_of.items()]
+            )
         claims = []
         for r in rows:
             linked = r.ask_id if r.ask_id in asks else ask_of.get(r.id)
@@ -329,18 +327,8 @@ class DailyStore:
     def _user_states(conn: Connection, user_ids: list[int]) -> dict[int, UserState]:
         reviews: dict[int, list[ReviewState]] = defaultdict(list)
         for r in conn.execute(select(Review).where(Review.user_id.in_(user_ids))):
-            reviews[r.user_id].append(
-                ReviewState(r.question_id, r.card, r.due, r.last_correct, r.last_seen_at)
-            )
-        counts: dict[int, dict[tuple[str, str], tuple[int, int]]] = defaultdict(dict)
-        correct = func.sum(func.cast(Attempt.correct, Question.difficulty.type))
-        for user_id, pack, domain, n, c in conn.execute(
-            select(Attempt.user_id, Question.pack_id, Attempt.domain_id, func.count(), correct)
-            .join(Question, Question.id == Attempt.question_id)
-            .where(Attempt.user_id.in_(user_ids))
-            .group_by(Attempt.user_id, Question.pack_id, Attempt.domain_id)
-        ):
-            counts[user_id][(pack, domain)] = (int(n), int(c or 0))
+            reviews[r.user_id].append(review_state(r))
+        counts = domain_counts(conn, user_ids)
         return {u: UserState(reviews[u], counts[u]) for u in user_ids}
 
     # -- outcomes --------------------------------------------------------------------------

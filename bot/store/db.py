@@ -31,4 +31,3 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable at checkpoints
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-

@@ -60,8 +60,25 @@ def _ask(row: Any) -> AskRow:
     )
 
 
-def _review(row: Any) -> ReviewState:
+def review_state(row: Any) -> ReviewState:
     return ReviewState(row.question_id, row.card, row.due, row.last_correct, row.last_seen_at)
+
+
+def domain_counts(
+    conn: Connection, user_ids: list[int]
+) -> dict[int, dict[tuple[str, str], tuple[int, int]]]:
+    """Per user: (pack, domain) -> (answers, right answers)."""
+    correct = func.sum(func.cast(Attempt.correct, Question.difficulty.type))
+    query = (
+        select(Attempt.user_id, Question.pack_id, Attempt.domain_id, func.count(), correct)
+        .join(Question, Question.id == Attempt.question_id)
+        .where(Attempt.user_id.in_(user_ids))
+        .group_by(Attempt.user_id, Question.pack_id, Attempt.domain_id)
+    )
+    counts: dict[int, dict[tuple[str, str], tuple[int, int]]] = {u: {} for u in user_ids}
+    for user_id, pack, domain, n, c in conn.execute(query):
+        counts[user_id][(pack, domain)] = (int(n), int(c or 0))
+    return counts
 
 
 class SqlStore:
@@ -231,7 +248,7 @@ class SqlStore:
         return await self.db.read(self._reviews_of, user_id)
 
     def _reviews_of(self, conn: Connection, user_id: int) -> list[ReviewState]:
-        return [_review(r) for r in conn.execute(self.sql.reviews_of, {"user_id": user_id})]
+        return [review_state(r) for r in conn.execute(self.sql.reviews_of, {"user_id": user_id})]
 
     def _record_answer(self, conn: Connection, record: AnswerRecord) -> bool:
         attempt = {
@@ -274,14 +291,8 @@ class SqlStore:
 
     @staticmethod
     def _answer_counts(conn: Connection, user_id: int) -> list[tuple[str, str, int, int]]:
-        correct = func.sum(func.cast(Attempt.correct, Question.difficulty.type))
-        query = (
-            select(Question.pack_id, Attempt.domain_id, func.count(), correct)
-            .join(Question, Question.id == Attempt.question_id)
-            .where(Attempt.user_id == user_id)
-            .group_by(Question.pack_id, Attempt.domain_id)
-        )
-        return [(p, d, int(n), int(c or 0)) for p, d, n, c in conn.execute(query)]
+        counts = domain_counts(conn, [user_id])[user_id]
+        return [(pack, domain, n, c) for (pack, domain), (n, c) in counts.items()]
 
     async def group_answers(self, ask_id: int) -> list[GroupAnswer]:
         return await self.db.read(self._group_answers, ask_id)
