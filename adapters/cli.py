@@ -32,6 +32,7 @@ from bot.daily.store import (
     UNKNOWN,
     DailyStore,
 )
+from bot.logs import setup_logging
 from bot.store import migrate
 from bot.store.db import make_engine
 from bot.tutor import utcnow
@@ -87,12 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"tutor: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and a Telegram URL holds the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    setup_logging(settings.log_level, settings.log_format)
     try:
         return asyncio.run(dispatch(args, settings))
     except KeyboardInterrupt:

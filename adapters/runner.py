@@ -11,14 +11,18 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, contextmanager
 
+from sqlalchemy import text
+from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from adapters.daily import channel, daily_running
-from bot.app import start
+from adapters.http import serving
+from bot.app import App, start
 from bot.config import Settings
+from bot.health import Health
 
 log = logging.getLogger("tutor.run")
 
@@ -59,6 +63,11 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
                     )
                 }
                 await platforms.enter_async_context(daily_running(core, channels))
+                if settings.http_listen:
+                    health = Health()
+                    health.add("database", database_check(core))
+                    health.add("telegram", telegram_check(application.bot))
+                    await platforms.enter_async_context(serving(health, settings.http_listen))
                 log.info("running; Ctrl-C or SIGTERM stops")
                 await stop.wait()
                 log.info("stopping")
@@ -71,6 +80,23 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
     finally:
         await core.close()
     return 0
+
+
+def database_check(core: App) -> Callable[[], Awaitable[str | None]]:
+    async def check() -> str | None:
+        async with core.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return None
+
+    return check
+
+
+def telegram_check(bot: Bot) -> Callable[[], Awaitable[str | None]]:
+    async def check() -> str | None:
+        await bot.get_me()
+        return None
+
+    return check
 
 
 @contextmanager
