@@ -93,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `tutor chat | head`)
+        sys.stderr.close()
+        return 0
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
