@@ -104,9 +104,11 @@ def stats(s: Stats) -> str:
     numbers = 8 + 7 + 11
     name_cols = max(16, cols - numbers)
     lines = [f"Answered: {s.answered}   Correct: {s.correct}   Accuracy: {_pct(s.accuracy)}", ""]
+    if s.blueprint:
+        lines.append(_wrap(f"Exam domains of {s.blueprint}:", cols=cols))
     lines.append(f"{'Domain':<{name_cols}}{'Answered':>8} {'Right':>6} {'':10}")
     for d in s.domains:
-        names = textwrap.wrap(d.title, name_cols - 1) or [d.id]
+        names = textwrap.wrap(d.label, name_cols - 1) or [d.id]
         bar = "█" * round(10 * (d.accuracy or 0))
         lines.append(f"{names[0]:<{name_cols}}{d.answered:>8} {_pct(d.accuracy):>6} {bar}")
         lines += [f"  {more}" for more in names[1:]]
@@ -114,6 +116,7 @@ def stats(s: Stats) -> str:
         lines += ["", f"Reviews due now: {s.due_reviews}"]
     if s.streak:
         lines.append(f"Daily streak: {s.streak} (best {s.best_streak})")
+    lines += [_wrap(note) for note in s.notes]
     return "\n".join(lines)
 
 
