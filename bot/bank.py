@@ -15,6 +15,25 @@ class DomainData:
     id: str
     title: str
     weight: int
+    short: str = ""  # a short label; empty means "use the title"
+
+    @property
+    def label(self) -> str:
+        return self.short or self.title
+
+
+@dataclass(frozen=True)
+class BlueprintData:
+    """One exam blueprint of a pack, its domains in order."""
+
+    pack: str
+    id: str
+    title: str
+    exam_questions: int
+    exam_minutes: int
+    pass_percent: int
+    domains: tuple[DomainData, ...]
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,12 +62,21 @@ class QuestionData:
     select: int
     explanation: str
     retired: bool = False
+    # {blueprint id: domain id} for every blueprint of the pack; `domain` is the default's
+    domains: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def domain_in(self, blueprint: str) -> str | None:
+        return self.domains.get(blueprint)
 
 
 @dataclass
 class Bank:
     revision: int = 0
+    # The default blueprint's domains of every pack (practice weighting, stats): the
+    # blueprint a student's track uses, which today is always the pack's default.
     domains: dict[tuple[str, str], DomainData] = field(default_factory=dict)
+    # Every blueprint of every pack, per pack, the default first.
+    blueprints: dict[str, tuple[BlueprintData, ...]] = field(default_factory=dict)
     concepts: dict[tuple[str, str], ConceptData] = field(default_factory=dict)
     questions: dict[int, QuestionData] = field(default_factory=dict)
 
@@ -77,6 +105,18 @@ class Bank:
             aliases=concept.aliases,
             related=related,
         )
+
+    def add_blueprints(self, pack: str, blueprints: list[BlueprintData]) -> None:
+        """Record a pack's blueprints (the default first) and index its default's domains."""
+        self.blueprints[pack] = tuple(blueprints)
+        if blueprints:
+            for domain in blueprints[0].domains:
+                self.domains[(pack, domain.id)] = domain
+
+    def track_blueprint(self, pack: str) -> BlueprintData | None:
+        """The blueprint a student studies the pack by: today, the pack's default."""
+        found = self.blueprints.get(pack)
+        return found[0] if found else None
 
     def domain_title(self, pack: str, domain: str) -> str:
         found = self.domains.get((pack, domain))

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "seed" / "services.yaml"
 SERVICES = SHARED if SHARED.is_file() else Path(__file__).parent / "data" / "services.yaml"
 PACK = ROOT / "content" / "saa"
-BLUEPRINT = {"design": 60, "deploy": 10, "security": 20, "troubleshoot": 10}
+COURSE = {"design": 60, "deploy": 10, "security": 20, "troubleshoot": 10}
+C03 = {"secure": 30, "resilient": 26, "performant": 24, "cost": 20}
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +38,25 @@ def services() -> list[tuple[str, str, bool]]:
     ]
 
 
-def test_pack_matches_the_course_exam(bank) -> None:  # type: ignore[no-untyped-def]
+def test_pack_has_the_c03_exam_by_default_and_keeps_the_course_exam(bank) -> None:  # type: ignore[no-untyped-def]
     (pack,) = bank.packs
-    assert (pack.id, pack.exam_questions, pack.exam_minutes, pack.pass_percent) == (
-        "saa",
+    c03, course = pack.blueprints
+    assert pack.id == "saa"
+    assert (c03.id, c03.exam_questions, c03.exam_minutes, c03.pass_percent) == (
+        "saa-c03",
+        65,
+        130,
+        72,
+    )
+    assert {d.id: d.weight for d in c03.domains} == C03
+    assert "scaled" in c03.note and "720" in c03.note
+    assert (course.id, course.exam_questions, course.exam_minutes, course.pass_percent) == (
+        "course",
         60,
         80,
         65,
     )
-    assert {d.id: d.weight for d in pack.domains} == BLUEPRINT
+    assert {d.id: d.weight for d in course.domains} == COURSE
 
 
 def test_every_service_has_a_card_in_its_category(bank) -> None:  # type: ignore[no-untyped-def]
@@ -81,8 +92,8 @@ def test_bank_size_shape_and_blueprint(bank) -> None:  # type: ignore[no-untyped
     assert sum(q.select > 1 for q in questions) >= 30
     assert {q.difficulty for q in questions} == {1, 2, 3}
     assert all(3 <= len(q.options) <= 5 for q in questions)
-    shares = Counter(q.domain for q in questions)
-    for domain, weight in BLUEPRINT.items():
+    shares = Counter(dict(q.domains)["course"] for q in questions)
+    for domain, weight in COURSE.items():
         assert abs(100 * shares[domain] / len(questions) - weight) <= 5, domain
 
 

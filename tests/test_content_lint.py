@@ -252,7 +252,7 @@ def test_duplicate_question_id_across_files(tmp_path: Path) -> None:
         (
             "questions: 10",
             "questions: 0",
-            "pack.yaml:4:10: `questions` is 0; it must be at least 1",
+            "pack.yaml:4:10: `questions` is 0; it must be 1 to 500",
         ),
         (
             "pass_percent: 65",
@@ -283,7 +283,7 @@ def test_all_problems_reported_in_one_run(tmp_path: Path) -> None:
 
 
 def test_lone_file_resolves_against_loaded_pack() -> None:
-    known = {"demo": KnownPack("demo", frozenset({"design"}), frozenset({"s3"}))}
+    known = {"demo": KnownPack("demo", {"main": frozenset({"design"})}, frozenset({"s3"}))}
     assert lint_text("q.yaml", QUESTION, known).ok
     assert not lint_text("q.yaml", QUESTION).ok
 
@@ -292,7 +292,7 @@ def test_lone_file_may_not_orphan_a_question_still_loaded() -> None:
     known = {
         "demo": KnownPack(
             "demo",
-            frozenset({"design"}),
+            {"main": frozenset({"design"})},
             frozenset({"s3", "glacier"}),
             concepts_by_source={"concepts.yaml": frozenset({"s3", "glacier"})},
             questions_by_source={"other.yaml": frozenset({"q9"})},

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.content.lint import LintResult, Problem, lint_paths, lint_text
 from bot.content.model import ConceptSpec, ContentSet, KnownPack, QuestionSpec
-from bot.store.models import Concept, Domain, Meta, Pack, Question
+from bot.store.models import Blueprint, Concept, Domain, Meta, Pack, Question
 from bot.store.statements import CONTENT_REVISION
 from bot.views import ImportReport
 
@@ -29,7 +29,14 @@ async def known_packs(engine: AsyncEngine) -> dict[str, KnownPack]:
     """What the database holds per pack, so a lone file can be linted against it."""
     async with engine.connect() as conn:
         packs = list(await conn.scalars(select(Pack.id)))
-        domains = (await conn.execute(select(Domain.pack_id, Domain.id))).all()
+        blueprints = (
+            await conn.execute(
+                select(Blueprint.pack_id, Blueprint.id).order_by(
+                    Blueprint.pack_id, Blueprint.position
+                )
+            )
+        ).all()
+        domains = (await conn.execute(select(Domain.pack_id, Domain.blueprint_id, Domain.id))).all()
         concepts = (
             await conn.execute(
                 select(Concept.pack_id, Concept.slug, Concept.source).where(
@@ -58,7 +65,11 @@ async def known_packs(engine: AsyncEngine) -> dict[str, KnownPack]:
                 q_concepts[slug] = tuple(used)
         result[pack] = KnownPack(
             id=pack,
-            domains=frozenset(d for p, d in domains if p == pack),
+            blueprints={
+                b: frozenset(d for p, bp, d in domains if p == pack and bp == b)
+                for p, b in blueprints
+                if p == pack
+            },
             concepts=frozenset(s for p, s, _ in concepts if p == pack),
             concepts_by_source={k: frozenset(v) for k, v in c_by_src.items()},
             questions_by_source={k: frozenset(v) for k, v in q_by_src.items()},
@@ -118,19 +129,29 @@ async def _apply(conn: AsyncConnection, content: ContentSet, whole: set[str]) ->
         else:
             await conn.execute(update(Pack).where(Pack.id == pack.id).values(**values))
         await conn.execute(delete(Domain).where(Domain.pack_id == pack.id))
+        await conn.execute(delete(Blueprint).where(Blueprint.pack_id == pack.id))
+        await conn.execute(
+            insert(Blueprint),
+            [
+                {
+                    "pack_id": pack.id, "id": b.id, "title": b.title,
+                    "exam_questions": b.exam_questions, "exam_minutes": b.exam_minutes,
+                    "pass_percent": b.pass_percent, "note": b.note, "position": i,
+                }
+                for i, b in enumerate(pack.blueprints)
+            ],
+        )  # fmt: skip
         await conn.execute(
             insert(Domain),
             [
                 {
-                    "pack_id": pack.id,
-                    "id": d.id,
-                    "title": d.title,
-                    "weight": d.weight,
-                    "position": i,
+                    "pack_id": pack.id, "blueprint_id": b.id, "id": d.id, "title": d.title,
+                    "short": d.label, "weight": d.weight, "position": i,
                 }
-                for i, d in enumerate(pack.domains)
+                for b in pack.blueprints
+                for i, d in enumerate(b.domains)
             ],
-        )
+        )  # fmt: skip
 
     await _sync_items(conn, Concept, content.concepts, "concepts", content, whole, counts)
     await _sync_items(conn, Question, content.questions, "questions", content, whole, counts)
@@ -152,6 +173,7 @@ def _concept_row(spec: ConceptSpec) -> dict[str, Any]:
 def _question_row(spec: QuestionSpec) -> dict[str, Any]:
     return {
         "domain_id": spec.domain,
+        "domains": dict(spec.domains),
         "concepts": list(spec.concepts),
         "difficulty": spec.difficulty,
         "scenario": spec.scenario,

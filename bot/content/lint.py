@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.content.model import (
+    SINGLE_BLUEPRINT_ID,
+    BlueprintSpec,
     ConceptSpec,
     ContentSet,
     DomainSpec,
@@ -26,6 +28,7 @@ PACK_ID = re.compile(r"[a-z0-9-]{2,40}")
 CONCEPT_ID = re.compile(r"[a-z0-9-]{1,60}")
 QUESTION_ID = re.compile(r"[a-z0-9-]{1,80}")
 DOMAIN_ID = re.compile(r"[a-z0-9-]{1,40}")
+BLUEPRINT_ID = re.compile(r"[a-z0-9-]{1,40}")
 
 SUMMARY_MAX = 280
 CONCEPT_EXPLANATION_MAX = 1500
@@ -35,20 +38,36 @@ WHY_MAX = 300
 QUESTION_EXPLANATION_MAX = 800
 TITLE_MAX = 300
 NAME_MAX = 200
+SHORT_MAX = 24
+NOTE_MAX = 300
+MAX_BLUEPRINTS = 10
+EXAM_BOUNDS = {"questions": (1, 500), "minutes": (1, 600), "pass_percent": (1, 100)}
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 
-PACK_KEYS = ({"id", "title", "exam", "domains"}, set[str]())
+# A pack has either `blueprints:` or (the old single-blueprint form) `exam:` + `domains:`.
+PACK_KEYS = ({"id", "title"}, {"exam", "domains", "blueprints"})
+BLUEPRINT_KEYS = ({"id", "title", "exam", "domains"}, {"note"})
 EXAM_KEYS = ({"questions", "minutes", "pass_percent"}, set[str]())
-DOMAIN_KEYS = ({"id", "weight", "title"}, set[str]())
+DOMAIN_KEYS = ({"id", "weight", "title"}, {"short"})
 CONCEPT_KEYS = (
     {"id", "name", "title", "category", "summary", "explanation"},
     {"aliases", "related"},
 )
+# Plus exactly one of `domain` (single-blueprint packs) or `domains` (any pack).
 QUESTION_KEYS = (
-    {"id", "domain", "concepts", "difficulty", "scenario", "options", "explanation"},
-    {"select"},
+    {"id", "concepts", "difficulty", "scenario", "options", "explanation"},
+    {"select", "domain", "domains"},
 )
 OPTION_KEYS = ({"text", "why"}, {"correct"})
+
+
+@dataclass(frozen=True)
+class Classification:
+    """How a question names its domains, checked once the pack's blueprints are known."""
+
+    pos: Pos  # of the `domain`/`domains` key
+    values: dict[str, tuple[str, Pos]]  # blueprint id ("" for `domain:`) -> (domain, pos)
+    single: bool  # written as `domain: X`
 
 
 @dataclass(frozen=True, order=True)
@@ -126,7 +145,11 @@ class _Checker:
         self.problems: list[Problem] = []
         self.content = ContentSet()
         self.whole_packs: set[str] = set()
-        self.domain_ids: dict[str, set[str]] = {}
+        # pack -> [(blueprint id, its domain ids)], the default first
+        self.blueprint_ids: dict[str, list[tuple[str, set[str]]]] = {}
+        # questions whose classification is resolved once every file is read:
+        # (index in content.questions or None, pack, how it was written, file, pos)
+        self.classifications: list[tuple[int | None, str, Classification, str, Pos]] = []
         self.file = ""
         # (pack, id) -> (file, pos) of the first definition, to report duplicates
         self.seen_concepts: dict[tuple[str, str], tuple[str, Pos]] = {}
@@ -169,13 +192,80 @@ class _Checker:
             return
         self.whole_packs.add(spec.id)
         self.content.packs.append(spec)
-        self.domain_ids[spec.id] = {d.id for d in spec.domains}
+        self.blueprint_ids[spec.id] = [(b.id, {d.id for d in b.domains}) for b in spec.blueprints]
 
     def pack_spec(self, m: Map) -> PackSpec | None:
         if not self.keys(m, PACK_KEYS, "pack"):
             return None
         pack_id = self.ident(m, "id", PACK_ID, "pack id")
         title = self.text(m, "title", TITLE_MAX)
+        blueprints: list[BlueprintSpec] | None = None
+        single = "blueprints" not in m
+        if not single:
+            for key in ("exam", "domains"):
+                if key in m:
+                    self.report(
+                        m.key_pos[key],
+                        f"`{key}` belongs inside each blueprint when the pack has `blueprints:`",
+                    )
+            blueprints = self.blueprints(m)
+        else:
+            missing = [k for k in ("exam", "domains") if k not in m]
+            if missing:
+                label = f" {m['id']!r}" if isinstance(m.get("id"), str) else ""
+                self.report(
+                    m.pos,
+                    f"pack{label} needs `blueprints:` (or, for one blueprint, `exam:` and "
+                    f"`domains:`); missing {', '.join(repr(k) for k in missing)}",
+                )
+            else:
+                fields = self.blueprint_fields(m)
+                if fields is not None and title is not None:
+                    blueprints = [BlueprintSpec(SINGLE_BLUEPRINT_ID, title, *fields)]
+        if pack_id is None or title is None or blueprints is None:
+            return None
+        return PackSpec(
+            pack_id, title, tuple(blueprints), source=Path(self.file).name, single_form=single
+        )
+
+    def blueprints(self, m: Map) -> list[BlueprintSpec] | None:
+        seq = m["blueprints"]
+        if not isinstance(seq, Seq) or not seq:
+            self.report(m.key_pos["blueprints"], "`blueprints` must be a non-empty list")
+            return None
+        if len(seq) > MAX_BLUEPRINTS:
+            self.report(
+                m.key_pos["blueprints"],
+                f"a pack has at most {MAX_BLUEPRINTS} blueprints; this one has {len(seq)}",
+            )
+            return None
+        result: list[BlueprintSpec] = []
+        ids: set[str] = set()
+        ok = True
+        for item, pos in zip(seq, seq.item_pos, strict=True):
+            if not isinstance(item, Map):
+                self.report(pos, "a blueprint must be a mapping of id, title, exam, domains")
+                ok = False
+                continue
+            if not self.keys(item, BLUEPRINT_KEYS, "blueprint"):
+                ok = False
+                continue
+            bid = self.ident(item, "id", BLUEPRINT_ID, "blueprint id")
+            title = self.text(item, "title", TITLE_MAX)
+            note = self.text(item, "note", NOTE_MAX) if "note" in item else ""
+            fields = self.blueprint_fields(item)
+            if bid is not None and bid in ids:
+                self.report(item.key_pos["id"], f"duplicate blueprint id {bid!r}")
+                ok = False
+            if bid is None or title is None or note is None or fields is None:
+                ok = False
+                continue
+            ids.add(bid)
+            result.append(BlueprintSpec(bid, title, *fields, note=note))
+        return result if ok else None
+
+    def blueprint_fields(self, m: Map) -> tuple[int, int, int, tuple[DomainSpec, ...]] | None:
+        """questions, minutes, pass_percent and domains of the blueprint (or old-form pack) m."""
         exam = m["exam"]
         numbers: dict[str, int] = {}
         if not isinstance(exam, Map):
@@ -183,22 +273,14 @@ class _Checker:
                 m.key_pos["exam"], "`exam` must be a mapping of questions, minutes, pass_percent"
             )
         elif self.keys(exam, EXAM_KEYS, "exam"):
-            for key in ("questions", "minutes", "pass_percent"):
-                value = self.integer(exam, key, low=1, high=100 if key == "pass_percent" else None)
+            for key, (low, high) in EXAM_BOUNDS.items():
+                value = self.integer(exam, key, low=low, high=high)
                 if value is not None:
                     numbers[key] = value
         domains = self.domains(m)
-        if pack_id is None or title is None or len(numbers) < 3 or domains is None:
+        if len(numbers) < 3 or domains is None:
             return None
-        return PackSpec(
-            pack_id,
-            title,
-            numbers["questions"],
-            numbers["minutes"],
-            numbers["pass_percent"],
-            tuple(domains),
-            source=Path(self.file).name,
-        )
+        return numbers["questions"], numbers["minutes"], numbers["pass_percent"], tuple(domains)
 
     def domains(self, m: Map) -> list[DomainSpec] | None:
         seq = m["domains"]
@@ -219,14 +301,15 @@ class _Checker:
             did = self.ident(item, "id", DOMAIN_ID, "domain id")
             weight = self.integer(item, "weight", low=1, high=100)
             title = self.text(item, "title", TITLE_MAX)
-            if did is None or weight is None or title is None:
+            short = self.text(item, "short", SHORT_MAX) if "short" in item else ""
+            if did is None or weight is None or title is None or short is None:
                 ok = False
                 continue
             if did in ids:
                 self.report(item.key_pos["id"], f"duplicate domain id {did!r}")
                 ok = False
             ids.add(did)
-            result.append(DomainSpec(did, title, weight))
+            result.append(DomainSpec(did, title, weight, short or None))
         total = sum(d.weight for d in result)
         if ok and total != 100:
             self.report(m.key_pos["domains"], f"domain weights add up to {total}, not 100")
@@ -313,9 +396,7 @@ class _Checker:
             self.seen_questions, pack, qid, m, "question"
         ):
             qid = None
-        domain = self.text(m, "domain", 40)
-        if domain is not None:
-            self.references.append((pack, "domain", domain, self.file, m.key_pos["domain"]))
+        classification = self.classification(m)
         concepts = self.str_list(m, "concepts", 60, required=True)
         if concepts:
             for value, pos in zip(concepts, m["concepts"].item_pos, strict=True):
@@ -336,14 +417,20 @@ class _Checker:
                         f"`select` is {declared} but {marked} option(s) are marked correct",
                     )
                     select = None
-        if None in (qid, domain, concepts, difficulty, scenario, explanation, options, select):
+        fields = (qid, classification, concepts, difficulty, scenario, explanation, options, select)
+        if None in fields:
+            if classification is not None:  # still check its domains, for the report
+                self.classifications.append((None, pack, classification, self.file, m.pos))
             return
         assert options is not None and concepts is not None and select is not None
+        assert classification is not None
+        index = len(self.content.questions)
+        self.classifications.append((index, pack, classification, self.file, m.pos))
         self.content.questions.append(
             QuestionSpec(
                 pack=pack,
                 id=str(qid),
-                domain=str(domain),
+                domain="",  # set once the pack's blueprints are known
                 concepts=tuple(concepts),
                 difficulty=int(difficulty or 0),
                 scenario=str(scenario),
@@ -353,6 +440,39 @@ class _Checker:
                 source=source,
             )
         )
+
+    def classification(self, m: Map) -> Classification | None:
+        """The question's `domain: X` or `domains: {blueprint: X, ...}`, as written."""
+        if "domain" in m and "domains" in m:
+            self.report(m.key_pos["domains"], "give either `domain` or `domains`, not both")
+            return None
+        if "domain" in m:
+            domain = self.text(m, "domain", 40)
+            if domain is None:
+                return None
+            return Classification(m.key_pos["domain"], {"": (domain, m.key_pos["domain"])}, True)
+        if "domains" not in m:
+            label = f" {m['id']!r}" if isinstance(m.get("id"), str) else ""
+            self.report(
+                m.pos,
+                f"question{label} is missing required key 'domains' (e.g. "
+                "`domains: {blueprint-id: domain-id}`; `domain: X` in a single-blueprint pack)",
+            )
+            return None
+        mapping = m["domains"]
+        if not isinstance(mapping, Map) or not mapping:
+            self.report(
+                m.key_pos["domains"],
+                "`domains` must map each blueprint id of the pack to a domain id",
+            )
+            return None
+        values: dict[str, tuple[str, Pos]] = {}
+        for key, value in mapping.items():
+            if not isinstance(value, str) or not value.strip():
+                self.report(mapping.key_pos[key], f"`domains.{key}` must be a domain id")
+                return None
+            values[str(key)] = (value.strip(), mapping.key_pos[key])
+        return Classification(m.key_pos["domains"], values, False)
 
     def options(self, m: Map) -> list[OptionSpec] | None:
         seq = m["options"]
@@ -490,22 +610,76 @@ class _Checker:
                     file,
                 )
         concepts = self.resolvable_concepts()
-        for pack, kind, ref, file, pos in self.references:
+        for pack, _kind, ref, file, pos in self.references:
+            if pack in defined_packs and ref not in concepts.get(pack, set()):
+                self.report(pos, f"concept {ref!r} is not defined in pack {pack!r}", file)
+        for index, pack, classification, file, _pos in self.classifications:
             if pack not in defined_packs:
                 continue
-            if kind == "domain":
-                domains = self.domain_ids.get(pack)
-                if domains is None:
-                    known = self.known.get(pack)
-                    domains = set(known.domains) if known else set()
-                if ref not in domains:
-                    listed = ", ".join(sorted(domains))
-                    self.report(
-                        pos, f"domain {ref!r} is not a domain of pack {pack!r} ({listed})", file
-                    )
-            elif ref not in concepts.get(pack, set()):
-                self.report(pos, f"concept {ref!r} is not defined in pack {pack!r}", file)
+            resolved = self.resolve(pack, classification, file)
+            if resolved is not None and index is not None:
+                self.content.questions[index] = replace(
+                    self.content.questions[index], domain=resolved[0][1], domains=resolved
+                )
         self.check_orphaned_questions(concepts)
+
+    def pack_blueprints(self, pack: str) -> list[tuple[str, set[str]]]:
+        """The blueprints a question of `pack` is checked against: this import's, else the
+        database's."""
+        if pack in self.blueprint_ids:
+            return self.blueprint_ids[pack]
+        known = self.known.get(pack)
+        return [(b, set(d)) for b, d in known.blueprints.items()] if known else []
+
+    def resolve(
+        self, pack: str, c: Classification, file: str
+    ) -> tuple[tuple[str, str], ...] | None:
+        """(blueprint, domain) for every blueprint of the pack, or None after reporting."""
+        blueprints = self.pack_blueprints(pack)
+        if not blueprints:
+            return None  # the pack itself failed; its problems are reported already
+        names = ", ".join(b for b, _ in blueprints)
+        if c.single:
+            domain, pos = c.values[""]
+            if len(blueprints) > 1:
+                example = ", ".join(f"{b}: …" for b, _ in blueprints)
+                self.report(
+                    pos,
+                    f"pack {pack!r} has blueprints {names}: classify the question in each "
+                    f"with `domains: {{{example}}}` instead of `domain:`",
+                    file,
+                )
+                return None
+            values = {blueprints[0][0]: (domain, pos)}
+        else:
+            values = c.values
+        ok = True
+        by_id = dict(blueprints)
+        for bid, (domain, pos) in values.items():
+            if bid not in by_id:
+                self.report(pos, f"{bid!r} is not a blueprint of pack {pack!r} ({names})", file)
+                ok = False
+            elif domain not in by_id[bid]:
+                listed = ", ".join(sorted(by_id[bid]))
+                where = (
+                    f"pack {pack!r}"
+                    if len(blueprints) == 1 and c.single
+                    else (f"blueprint {bid!r} of pack {pack!r}")
+                )
+                self.report(pos, f"domain {domain!r} is not a domain of {where} ({listed})", file)
+                ok = False
+        missing = [b for b, _ in blueprints if b not in values]
+        if missing:
+            self.report(
+                c.pos,
+                f"`domains` must name every blueprint of pack {pack!r}; missing "
+                + ", ".join(missing),
+                file,
+            )
+            ok = False
+        if not ok:
+            return None
+        return tuple((b, values[b][0]) for b, _ in blueprints)
 
     def resolvable_concepts(self) -> dict[str, set[str]]:
         """Concept ids each pack will hold after this import."""

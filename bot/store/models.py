@@ -74,6 +74,8 @@ class Identity(Base):
 
 
 class Pack(Base):
+    """A pack; its exam_* and pass_percent repeat those of its default blueprint."""
+
     __tablename__ = "packs"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -84,14 +86,33 @@ class Pack(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
 
 
-class Domain(Base):
-    __tablename__ = "domains"
+class Blueprint(Base):
+    """One exam blueprint of a pack; position 0 is the pack's default."""
+
+    __tablename__ = "blueprints"
 
     pack_id: Mapped[str] = mapped_column(
         ForeignKey("packs.id", ondelete="CASCADE"), primary_key=True
     )
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
+    exam_questions: Mapped[int] = mapped_column(Integer)
+    exam_minutes: Mapped[int] = mapped_column(Integer)
+    pass_percent: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Domain(Base):
+    __tablename__ = "domains"
+
+    pack_id: Mapped[str] = mapped_column(
+        ForeignKey("packs.id", ondelete="CASCADE"), primary_key=True
+    )
+    blueprint_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    short: Mapped[str] = mapped_column(String(24))  # the title when the pack gives none
     weight: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
 
@@ -122,7 +143,10 @@ class Question(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pack_id: Mapped[str] = mapped_column(ForeignKey("packs.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(80))
-    domain_id: Mapped[str] = mapped_column(String(40))
+    domain_id: Mapped[str] = mapped_column(String(40))  # in the pack's default blueprint
+    # {blueprint id: domain id} for every blueprint of the pack (None only before 0004 ran
+    # on a row whose pack vanished).
+    domains: Mapped[dict[str, str] | None] = mapped_column(JSON)
     concepts: Mapped[list[str]] = mapped_column(JSON)
     difficulty: Mapped[int] = mapped_column(Integer)
     scenario: Mapped[str] = mapped_column(Text)

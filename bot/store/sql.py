@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.bank import Bank, ConceptData, DomainData, QuestionData
+from bot.bank import Bank, BlueprintData, ConceptData, DomainData, QuestionData
 from bot.content.model import OptionSpec
 from bot.ports import (
     AnswerContext,
@@ -22,7 +22,7 @@ from bot.ports import (
     UserRow,
 )
 from bot.store.database import Database
-from bot.store.models import Attempt, Concept, Domain, Identity, Question, User
+from bot.store.models import Attempt, Blueprint, Concept, Domain, Identity, Question, User
 from bot.store.statements import Statements
 from bot.views import GroupAnswer
 
@@ -67,13 +67,15 @@ def review_state(row: Any) -> ReviewState:
 def domain_counts(
     conn: Connection, user_ids: list[int]
 ) -> dict[int, dict[tuple[str, str], tuple[int, int]]]:
-    """Per user: (pack, domain) -> (answers, right answers)."""
+    """Per user: (pack, domain) -> (answers, right answers), by each question's domain in its
+    pack's default blueprint as classified now (not as it was when answered), so stats and
+    weak domains follow a reclassification of the bank."""
     correct = func.sum(func.cast(Attempt.correct, Question.difficulty.type))
     query = (
-        select(Attempt.user_id, Question.pack_id, Attempt.domain_id, func.count(), correct)
+        select(Attempt.user_id, Question.pack_id, Question.domain_id, func.count(), correct)
         .join(Question, Question.id == Attempt.question_id)
         .where(Attempt.user_id.in_(user_ids))
-        .group_by(Attempt.user_id, Question.pack_id, Attempt.domain_id)
+        .group_by(Attempt.user_id, Question.pack_id, Question.domain_id)
     )
     counts: dict[int, dict[tuple[str, str], tuple[int, int]]] = {u: {} for u in user_ids}
     for user_id, pack, domain, n, c in conn.execute(query):
@@ -99,8 +101,27 @@ class SqlStore:
 
     def _load_bank(self, conn: Connection) -> Bank:
         bank = Bank(revision=self._content_revision(conn))
+        domains: dict[tuple[str, str], list[DomainData]] = {}
         for d in conn.execute(select(Domain).order_by(Domain.pack_id, Domain.position)):
-            bank.domains[(d.pack_id, d.id)] = DomainData(d.pack_id, d.id, d.title, d.weight)
+            domains.setdefault((d.pack_id, d.blueprint_id), []).append(
+                DomainData(d.pack_id, d.id, d.title, d.weight, d.short)
+            )
+        blueprints: dict[str, list[BlueprintData]] = {}
+        for b in conn.execute(select(Blueprint).order_by(Blueprint.pack_id, Blueprint.position)):
+            blueprints.setdefault(b.pack_id, []).append(
+                BlueprintData(
+                    b.pack_id,
+                    b.id,
+                    b.title,
+                    b.exam_questions,
+                    b.exam_minutes,
+                    b.pass_percent,
+                    tuple(domains.get((b.pack_id, b.id), ())),
+                    b.note,
+                )  # fmt: skip
+            )
+        for pack, found in blueprints.items():
+            bank.add_blueprints(pack, found)
         for c in conn.execute(select(Concept).where(Concept.retired.is_(False))):
             bank.concepts[(c.pack_id, c.slug)] = ConceptData(
                 c.pack_id, c.slug, c.name, c.title, c.category, c.summary, c.explanation,
@@ -111,7 +132,7 @@ class SqlStore:
                 key=q.id, pack=q.pack_id, id=q.slug, domain=q.domain_id,
                 concepts=tuple(q.concepts), difficulty=q.difficulty, scenario=q.scenario,
                 options=tuple(OptionSpec(**o) for o in q.options), select=q.select_count,
-                explanation=q.explanation, retired=q.retired,
+                explanation=q.explanation, retired=q.retired, domains=dict(q.domains or {}),
             )  # fmt: skip
         return bank
 
