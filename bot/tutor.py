@@ -304,15 +304,17 @@ class Tutor:
         bank = await self.bank()
         counts = {(p, d): (n, c) for p, d, n, c in await self.store.answer_counts(user_id)}
         domains = []
+        # bank.domains holds the domains of each pack's track blueprint (today its default).
         for key, domain in bank.domains.items():
             n, c = counts.pop(key, (0, 0))
-            domains.append(DomainStats(domain.id, domain.title, n, c))
+            domains.append(DomainStats(domain.id, domain.title, n, c, domain.short))
         for (_pack, domain_id), (n, c) in counts.items():  # domains no longer in any pack
             domains.append(DomainStats(domain_id, domain_id, n, c))
         now = self.clock()
         due = sum(1 for r in await self.store.reviews_of(user_id) if r.due <= now)
         streak = Streak(user.streak, user.best_streak, user.streak_date)
         today = now.astimezone(ZoneInfo(user.timezone)).date()
+        blueprints = [b for b in map(bank.track_blueprint, bank.blueprints) if b is not None]
         return Stats(
             answered=sum(d.answered for d in domains),
             correct=sum(d.correct for d in domains),
@@ -320,6 +322,8 @@ class Tutor:
             due_reviews=due,
             streak=streak.shown_on(today),
             best_streak=streak.best,
+            blueprint="; ".join(b.title for b in blueprints),
+            notes=tuple(dict.fromkeys(b.note for b in blueprints if b.note)),
         )
 
 

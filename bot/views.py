@@ -78,6 +78,11 @@ class DomainStats:
     title: str
     answered: int
     correct: int
+    short: str = ""  # a short label from the pack; empty means "use the title"
+
+    @property
+    def label(self) -> str:
+        return self.short or self.title
 
     @property
     def accuracy(self) -> float | None:
@@ -92,6 +97,10 @@ class Stats:
     due_reviews: int = 0
     streak: int = 0
     best_streak: int = 0
+    # The exam blueprint(s) the domains come from, and what the pack says about its pass mark
+    # (e.g. that the real exam's score is scaled and our percentage approximates it).
+    blueprint: str = ""
+    notes: tuple[str, ...] = ()
 
     @property
     def accuracy(self) -> float | None:

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from bot.bank import Bank, ConceptData, DomainData, QuestionData
+from bot.bank import Bank, BlueprintData, ConceptData, DomainData, QuestionData
 from bot.content.model import OptionSpec
 from bot.ports import AnswerContext, AnswerRecord, AskRow, PracticeState, ReviewState, UserRow
 from bot.views import GroupAnswer
@@ -111,7 +111,9 @@ class FakeStore:
         for a in self.attempts:
             if a.user_id == user_id:
                 pack = self.bank.questions[a.question_key].pack
-                n = counts.setdefault((pack, a.domain), [0, 0])
+                # as the SQL store: by the question's domain now, not as answered
+                domain = self.bank.questions[a.question_key].domain
+                n = counts.setdefault((pack, domain), [0, 0])
                 n[0] += 1
                 n[1] += a.correct
         return [(p, d, n, c) for (p, d), (n, c) in counts.items()]
@@ -142,8 +144,12 @@ def make_bank(questions: int = 4) -> Bank:
     """A small bank: questions 1..n in domain 'design' (odd) or 'security' (even); the last
     one is a Select-TWO question."""
     bank = Bank(revision=1)
-    bank.domains[("p", "design")] = DomainData("p", "design", "Design", 70)
-    bank.domains[("p", "security")] = DomainData("p", "security", "Security", 30)
+    domains = (
+        DomainData("p", "design", "Design", 70),
+        DomainData("p", "security", "Security", 30, short="Sec"),
+    )
+    note = "The real exam's score is scaled; ours approximates it."
+    bank.add_blueprints("p", [BlueprintData("p", "exam", "The exam", 10, 20, 65, domains, note)])
     bank.concepts[("p", "s3")] = ConceptData(
         "p",
         "s3",

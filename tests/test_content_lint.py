@@ -11,6 +11,7 @@ import pytest
 from bot.content.lint import lint_paths, lint_text
 from bot.content.model import KnownPack
 from bot.content.yamlsafe import MAX_FILE_BYTES
+from tests.conftest import MINIPACK
 
 PACK = """\
 pack:
@@ -355,3 +356,211 @@ def test_not_utf8_and_not_a_mapping(tmp_path: Path) -> None:
 def test_duplicate_yaml_keys_refused() -> None:
     result = lint_text("dup.yaml", "pack: demo\npack: demo\nconcepts: []\n")
     assert str(result.problems[0]) == "dup.yaml:2:1: duplicate key 'pack'"
+
+
+# -- several exam blueprints in one pack ---------------------------------------------
+
+MULTI_PACK = """\
+pack:
+  id: demo
+  title: Demo pack
+  blueprints:
+    - id: c03
+      title: The current exam
+      exam: {questions: 65, minutes: 130, pass_percent: 72}
+      note: Scaled on the real exam; ours approximates it.
+      domains:
+        - {id: secure, weight: 70, short: Secure, title: Design secure architectures}
+        - {id: cost, weight: 30, title: Design cost-optimized architectures}
+    - id: old
+      title: The old exam
+      exam: {questions: 60, minutes: 80, pass_percent: 65}
+      domains:
+        - {id: design, weight: 60, title: Design}
+        - {id: security, weight: 40, title: Security}
+"""
+
+MULTI_QUESTION = QUESTION.replace("    domain: design", "    domains: {c03: cost, old: design}")
+
+
+def multi_problems(
+    tmp_path: Path, pack: str = MULTI_PACK, question: str = MULTI_QUESTION
+) -> list[str]:
+    return problems(tmp_path, **{"pack.yaml": pack, "questions.yaml": question})
+
+
+def test_multi_blueprint_pack_classifies_each_question_in_every_blueprint(tmp_path: Path) -> None:
+    result = lint_paths(
+        [write_pack(tmp_path, **{"pack.yaml": MULTI_PACK, "questions.yaml": MULTI_QUESTION})]
+    )
+    assert result.ok, result.problems
+    (pack,) = result.content.packs
+    assert [b.id for b in pack.blueprints] == ["c03", "old"]
+    assert (pack.exam_questions, pack.exam_minutes, pack.pass_percent) == (65, 130, 72)
+    assert [d.label for d in pack.default.domains] == [
+        "Secure",
+        "Design cost-optimized architectures",
+    ]
+    assert pack.default.note.startswith("Scaled")
+    (question,) = result.content.questions
+    assert question.domain == "cost"  # the default blueprint's
+    assert question.domains == (("c03", "cost"), ("old", "design"))
+
+
+def test_blueprint_order_in_a_question_does_not_matter(tmp_path: Path) -> None:
+    text = QUESTION.replace("    domain: design", "    domains: {old: design, c03: cost}")
+    result = lint_paths([write_pack(tmp_path, **{"pack.yaml": MULTI_PACK, "questions.yaml": text})])
+    assert result.ok, result.problems
+    assert result.content.questions[0].domains == (("c03", "cost"), ("old", "design"))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "    domains: {c03: cost, old: design}",
+            "    domain: design",
+            "questions.yaml:4:5: pack 'demo' has blueprints c03, old: classify the question in "
+            "each with `domains: {c03: …, old: …}` instead of `domain:`",
+        ),
+        (
+            "    domains: {c03: cost, old: design}",
+            "    domains: {c03: cost}",
+            "questions.yaml:4:5: `domains` must name every blueprint of pack 'demo'; missing old",
+        ),
+        (
+            "    domains: {c03: cost, old: design}",
+            "    domains: {c03: nope, old: design}",
+            "questions.yaml:4:15: domain 'nope' is not a domain of blueprint 'c03' of pack 'demo' "
+            "(cost, secure)",
+        ),
+        (
+            "    domains: {c03: cost, old: design}",
+            "    domains: {c03: cost, old: design, c02: design}",
+            "questions.yaml:4:39: 'c02' is not a blueprint of pack 'demo' (c03, old)",
+        ),
+        (
+            "    domains: {c03: cost, old: design}",
+            "    domains: {c03: cost, old: design}\n    domain: design",
+            "questions.yaml:4:5: give either `domain` or `domains`, not both",
+        ),
+        (
+            "    domains: {c03: cost, old: design}",
+            "    domains: [cost, design]",
+            "questions.yaml:4:5: `domains` must map each blueprint id of the pack to a domain id",
+        ),
+        (
+            "    domains: {c03: cost, old: design}",
+            "    domains: {c03: cost, old: [design]}",
+            "questions.yaml:4:26: `domains.old` must be a domain id",
+        ),
+        (
+            "    domains: {c03: cost, old: design}\n",
+            "",
+            "questions.yaml:3:5: question 'q1' is missing required key 'domains'",
+        ),
+    ],
+)
+def test_question_classification_rules(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    assert old in MULTI_QUESTION
+    found = multi_problems(tmp_path, question=MULTI_QUESTION.replace(old, new, 1))
+    assert any(p.startswith(expected) for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("    - id: old\n", "    - id: c03\n", "pack.yaml:12:7: duplicate blueprint id 'c03'"),
+        ("    - id: old\n", "    - id: Old!\n", "pack.yaml:12:7: blueprint id 'Old!' must match"),
+        (
+            "  blueprints:\n",
+            "  exam: {questions: 1, minutes: 1, pass_percent: 1}\n  blueprints:\n",
+            "pack.yaml:4:3: `exam` belongs inside each blueprint when the pack has `blueprints:`",
+        ),
+        (
+            "short: Secure,",
+            "short: A label much too long for a button,",
+            "pack.yaml:10:36: `short` is 34 characters; the limit is 24",
+        ),
+        (
+            "      note: Scaled on the real exam; ours approximates it.",
+            "      note: " + "x" * 301,
+            "pack.yaml:8:7: `note` is 301 characters; the limit is 300",
+        ),
+        (
+            "{questions: 65,",
+            "{questions: 501,",
+            "pack.yaml:7:14: `questions` is 501; it must be 1 to 500",
+        ),
+        (
+            "minutes: 130,",
+            "minutes: 601,",
+            "pack.yaml:7:29: `minutes` is 601; it must be 1 to 600",
+        ),
+        (
+            "{id: cost, weight: 30,",
+            "{id: cost, weight: 20,",
+            "pack.yaml:9:7: domain weights add up to 90, not 100",
+        ),
+        (
+            "      title: The old exam\n",
+            "",
+            "pack.yaml:12:7: blueprint 'old' is missing required key 'title'",
+        ),
+    ],
+)
+def test_blueprint_rules(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    assert old in MULTI_PACK
+    found = multi_problems(tmp_path, pack=MULTI_PACK.replace(old, new, 1))
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_a_pack_needs_blueprints_or_exam_and_domains(tmp_path: Path) -> None:
+    text = PACK.replace("  exam: {questions: 10, minutes: 20, pass_percent: 65}\n", "")
+    found = problems(tmp_path, **{"pack.yaml": text})
+    assert any(
+        p.startswith(
+            "pack.yaml:2:3: pack 'demo' needs `blueprints:` (or, for one blueprint, "
+            "`exam:` and `domains:`); missing 'exam'"
+        )
+        for p in found
+    ), found
+
+
+def test_single_blueprint_pack_accepts_domain_or_a_one_entry_domains(tmp_path: Path) -> None:
+    text = QUESTION.replace("    domain: design", "    domains: {main: design}")
+    result = lint_paths([write_pack(tmp_path, **{"questions.yaml": text})])
+    assert result.ok, result.problems
+    assert result.content.questions[0].domains == (("main", "design"),)
+    assert [b.id for b in result.content.packs[0].blueprints] == ["main"]
+
+
+def test_old_single_blueprint_pack_hashes_as_before() -> None:
+    """Pinned from the code before blueprints, so an old pack re-imports as unchanged."""
+    result = lint_paths([MINIPACK])
+    assert result.ok
+    assert result.content.packs[0].content_hash() == (
+        "68fcb6cafbb3e256dc99bc598a01674cc986e3be363cb6a90ba2a870d37582c3"
+    )
+    hashes = {q.id: q.content_hash() for q in result.content.questions}
+    assert hashes["s3-archive"] == (
+        "8d5d90bb52e89619f0bc679ed83f155b025fe27c0177b1073eda7f054709d274"
+    )
+
+
+def test_lone_question_file_is_checked_against_loaded_blueprints() -> None:
+    known = {
+        "demo": KnownPack(
+            "demo",
+            {"c03": frozenset({"secure", "cost"}), "old": frozenset({"design", "security"})},
+            frozenset({"s3"}),
+        )
+    }
+    result = lint_text("q.yaml", MULTI_QUESTION, known)
+    assert result.ok, result.problems
+    assert result.content.questions[0].domains == (("c03", "cost"), ("old", "design"))
+    bad = lint_text("q.yaml", QUESTION, known)
+    assert [str(p) for p in bad.problems] == [
+        "q.yaml:4:5: pack 'demo' has blueprints c03, old: classify the question in each with "
+        "`domains: {c03: …, old: …}` instead of `domain:`"
+    ]

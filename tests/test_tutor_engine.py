@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -216,7 +217,24 @@ async def test_stats_overall_and_per_domain() -> None:
     assert stats.accuracy == pytest.approx(2 / 3)
     assert sum(d.answered for d in stats.domains) == 3
     assert {d.id for d in stats.domains} == {"design", "security"}
+    assert [d.label for d in stats.domains] == ["Design", "Sec"]
+    assert stats.blueprint == "The exam"
+    assert stats.notes == ("The real exam's score is scaled; ours approximates it.",)
     assert (await tutor.stats(BOB)).answered == 0
+
+
+async def test_stats_follow_the_questions_current_domain() -> None:
+    """Answers given before a bank was reclassified count in the question's domain now."""
+    bank = make_bank(questions=4)
+    tutor, store, _ = make_tutor(bank)
+    view = await tutor.next_question(ADA)
+    await tutor.answer(ADA, view.ask_id, letters_for(view, store, correct=True))
+    key = next(k for k, q in bank.questions.items() if q.id == view.question_id)
+    question = bank.questions[key]
+    other = "security" if question.domain == "design" else "design"
+    bank.questions[key] = replace(question, domain=other)
+    stats = await tutor.stats(ADA)
+    assert {d.id: d.answered for d in stats.domains}[other] == 1
 
 
 async def test_group_question_counts_once_per_member() -> None:

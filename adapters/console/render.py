@@ -89,13 +89,17 @@ def stats(s: Stats) -> str:
     if not s.answered:
         return "No answers yet. Send /quiz to start."
     lines = [f"Answered: {s.answered}   Correct: {s.correct}   Accuracy: {_pct(s.accuracy)}"]
+    if s.blueprint:
+        lines.append(f"Exam domains of {s.blueprint}:")
+    width = min(48, max((len(d.label) for d in s.domains), default=0))
     for d in s.domains:
         bar = "█" * round(10 * (d.accuracy or 0))
-        lines.append(f"  {d.title[:48]:<48} {d.answered:>4}  {_pct(d.accuracy):>5} {bar}")
+        lines.append(f"  {d.label[:width]:<{width}} {d.answered:>4}  {_pct(d.accuracy):>5} {bar}")
     if s.due_reviews:
         lines.append(f"Reviews due now: {s.due_reviews}")
     if s.streak:
         lines.append(f"Daily streak: {s.streak} (best {s.best_streak})")
+    lines += [_wrap(note) for note in s.notes]
     return "\n".join(lines)
 
 

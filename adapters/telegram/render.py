@@ -194,12 +194,16 @@ def stats(s: Stats) -> str:
         b("Your progress"),
         f"\nAnswered {s.answered} · correct {s.correct} · {_pct(s.accuracy)}\n",
     ]
+    if s.blueprint:
+        pieces.append(f"Exam domains of {s.blueprint}:")
     for d in s.domains:
-        pieces += ["\n", b(d.title), f": {d.answered} answered, {_pct(d.accuracy)}"]
+        pieces += ["\n", b(d.label), f": {d.answered} answered, {_pct(d.accuracy)}"]
     if s.due_reviews:
         pieces.append(f"\n\nReviews due now: {s.due_reviews} (send /quiz)")
     if s.streak:
         pieces.append(f"\nDaily streak: {s.streak} (best {s.best_streak})")
+    for note in s.notes:
+        pieces += ["\n\n", i(note)]
     return compose(pieces)
 
 

@@ -146,7 +146,7 @@ async def _apply(conn: AsyncConnection, content: ContentSet, whole: set[str]) ->
             [
                 {
                     "pack_id": pack.id, "blueprint_id": b.id, "id": d.id, "title": d.title,
-                    "short": d.label, "weight": d.weight, "position": i,
+                    "short": d.short or "", "weight": d.weight, "position": i,
                 }
                 for b in pack.blueprints
                 for i, d in enumerate(b.domains)

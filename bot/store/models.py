@@ -112,7 +112,7 @@ class Domain(Base):
     blueprint_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
-    short: Mapped[str] = mapped_column(String(24))  # the title when the pack gives none
+    short: Mapped[str] = mapped_column(String(24))  # "" when the pack gives none
     weight: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
 

@@ -105,7 +105,7 @@ def upgrade() -> None:
     if domains:
         conn.execute(
             sa.insert(new_domains),
-            [d | {"blueprint_id": SINGLE_BLUEPRINT_ID, "short": d["title"][:24]} for d in domains],
+            [d | {"blueprint_id": SINGLE_BLUEPRINT_ID, "short": ""} for d in domains],
         )
 
     op.add_column("questions", sa.Column("domains", sa.JSON(), nullable=True))
@@ -147,6 +147,7 @@ def downgrade() -> None:
     old = _create_domains(with_blueprint=False)
     if rows:
         conn.execute(sa.insert(old), [dict(r._mapping) for r in rows])
-    with op.batch_alter_table("questions") as batch_op:
-        batch_op.drop_column("domains")
+    # Not batch mode: rebuilding questions on SQLite would trip the foreign keys of asks,
+    # attempts and reviews; SQLite 3.35+ drops a plain column in place.
+    op.drop_column("questions", "domains")
     op.drop_table("blueprints")

@@ -1,0 +1,256 @@
+"""Packs with several exam blueprints in a real database: import, practice, stats, migration."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.content.importer import ImportRefused, import_paths, import_text
+from bot.content.lint import lint_paths
+from bot.ports import AnswerContext, AnswerRecord
+from bot.store import migrate
+from bot.store.db import make_engine
+from bot.store.models import Attempt, Blueprint, Domain, Question
+from bot.store.sql import SqlStore
+from bot.tutor import Tutor
+from bot.views import UserRef
+from tests.conftest import MINIPACK
+
+MULTIPACK = Path(__file__).parent / "data" / "multipack"
+ADA = UserRef("test", "1", "Ada")
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+async def answer_every_question(tutor: Tutor, count: int) -> None:
+    for _ in range(count):
+        view = await tutor.next_question(ADA)
+        await tutor.answer(ADA, view.ask_id, view.letters[: view.select])
+
+
+async def test_two_blueprint_pack_drives_practice_and_stats(engine: AsyncEngine) -> None:
+    first = await import_paths(engine, [MULTIPACK])
+    assert first.counts["questions"]["added"] == 4
+    assert not (await import_paths(engine, [MULTIPACK])).changed
+
+    bank = await SqlStore(engine).load_bank()
+    assert [b.id for b in bank.blueprints["multi"]] == ["new-exam", "old-exam"]
+    # practice weighting and stats use the default (first) blueprint
+    assert {k: d.weight for k, d in bank.domains.items()} == {
+        ("multi", "secure"): 60,
+        ("multi", "cost"): 40,
+    }
+    archive = next(q for q in bank.questions.values() if q.id == "s3-archive")
+    assert archive.domain == "cost"
+    assert archive.domains == {"new-exam": "cost", "old-exam": "design"}
+
+    tutor = Tutor(SqlStore(engine))
+    await answer_every_question(tutor, 4)
+    stats = await tutor.stats(ADA)
+    assert stats.answered == 4
+    assert [(d.id, d.label, d.answered) for d in stats.domains] == [
+        ("secure", "Secure", 2),
+        ("cost", "Design cost-optimized architectures", 2),
+    ]
+    assert stats.blueprint == "The new exam"
+    assert stats.notes == ("The real exam's score is scaled; our percentage approximates it.",)
+
+
+async def test_a_pack_gaining_a_blueprint_keeps_its_history(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await import_paths(engine, [MINIPACK])
+    tutor = Tutor(SqlStore(engine))
+    await answer_every_question(tutor, 4)
+
+    # the same pack and questions, now with two blueprints
+    target = tmp_path / "mini"
+    target.mkdir()
+    for name in ("pack.yaml", "storage.yaml"):
+        text = (MULTIPACK / name).read_text()
+        text = text.replace("id: multi", "id: mini").replace("pack: multi", "pack: mini")
+        (target / name).write_text(text)
+    report = await import_paths(engine, [target])
+    tutor.forget_bank()
+    assert report.counts["packs"]["updated"] == 1
+    assert report.counts["questions"] == {"added": 0, "updated": 4, "retired": 0, "unchanged": 0}
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(Attempt)) == 4
+        blueprints = list(await conn.scalars(select(Blueprint.id).order_by(Blueprint.position)))
+    assert blueprints == ["new-exam", "old-exam"]
+    stats = await tutor.stats(ADA)
+    # the old answers now count in the new default blueprint's domains
+    assert {d.id: d.answered for d in stats.domains} == {"secure": 2, "cost": 2}
+
+
+async def test_lone_file_into_a_two_blueprint_pack(engine: AsyncEngine) -> None:
+    await import_paths(engine, [MULTIPACK])
+    question = """\
+pack: multi
+questions:
+  - id: kms-new
+    {classification}
+    concepts: [kms]
+    difficulty: 1
+    scenario: Who controls a customer managed key?
+    options:
+      - {{text: The customer, correct: true, why: The key policy is theirs.}}
+      - {{text: Nobody, why: Someone always does.}}
+    explanation: Customer managed keys are controlled by the customer.
+"""
+    with pytest.raises(ImportRefused) as refused:
+        await import_text(engine, "extra.yaml", question.format(classification="domain: secure"))
+    assert [str(p) for p in refused.value.problems] == [
+        "extra.yaml:4:5: pack 'multi' has blueprints new-exam, old-exam: classify the question "
+        "in each with `domains: {new-exam: …, old-exam: …}` instead of `domain:`"
+    ]
+    with pytest.raises(ImportRefused) as refused:
+        await import_text(
+            engine, "extra.yaml", question.format(classification="domains: {new-exam: secure}")
+        )
+    assert "missing old-exam" in refused.value.problems[0].message
+    good = question.format(classification="domains: {new-exam: secure, old-exam: security}")
+    report = await import_text(engine, "extra.yaml", good)
+    assert report.counts["questions"]["added"] == 1
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(Question.domain_id, Question.domains).where(Question.slug == "kms-new")
+            )
+        ).one()
+    assert (row.domain_id, row.domains) == (
+        "secure",
+        {"new-exam": "secure", "old-exam": "security"},
+    )
+
+
+# -- migration 0004 on a database that already has content and history ---------------
+
+_domains_0002 = sa.table(
+    "domains",
+    sa.column("pack_id"), sa.column("id"), sa.column("title"), sa.column("weight"),
+    sa.column("position"),
+)  # fmt: skip
+_packs_0002 = sa.table(
+    "packs",
+    sa.column("id"), sa.column("title"), sa.column("exam_questions"),
+    sa.column("exam_minutes"), sa.column("pass_percent"), sa.column("content_hash"),
+)  # fmt: skip
+_questions_0002 = sa.table(
+    "questions",
+    sa.column("pack_id"), sa.column("slug"), sa.column("domain_id"), sa.column("concepts", sa.JSON),
+    sa.column("difficulty"), sa.column("scenario"), sa.column("options", sa.JSON),
+    sa.column("select_count"), sa.column("explanation"), sa.column("source"),
+    sa.column("content_hash"), sa.column("retired"),
+)  # fmt: skip
+
+
+def _seed_0002(conn: Connection) -> None:
+    """The mini pack as the importer before blueprints wrote it (concepts are not needed)."""
+    content = lint_paths([MINIPACK]).content
+    (pack,) = content.packs
+    conn.execute(
+        sa.insert(_packs_0002).values(
+            id=pack.id, title=pack.title, exam_questions=pack.exam_questions,
+            exam_minutes=pack.exam_minutes, pass_percent=pack.pass_percent,
+            content_hash=pack.content_hash(),
+        )
+    )  # fmt: skip
+    conn.execute(
+        sa.insert(_domains_0002),
+        [
+            {"pack_id": pack.id, "id": d.id, "title": d.title, "weight": d.weight, "position": i}
+            for i, d in enumerate(pack.domains)
+        ],
+    )
+    conn.execute(
+        sa.insert(_questions_0002),
+        [
+            {
+                "pack_id": q.pack, "slug": q.id, "domain_id": q.domain,
+                "concepts": list(q.concepts), "difficulty": q.difficulty,
+                "scenario": q.scenario, "options": [asdict(o) for o in q.options],
+                "select_count": q.select, "explanation": q.explanation, "source": q.source,
+                "content_hash": q.content_hash(), "retired": False,
+            }
+            for q in content.questions
+        ],
+    )  # fmt: skip
+
+
+async def _downgrade(engine: AsyncEngine, revision: str) -> None:
+    def run(connection: Connection) -> None:
+        config = migrate.alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(run)
+
+
+async def test_migration_0004_keeps_history_and_old_packs_unchanged(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        await migrate.upgrade(engine, "0002")
+        async with engine.begin() as conn:
+            await conn.run_sync(_seed_0002)
+        store = SqlStore(engine)
+        user = await store.user_for("test", "1", "Ada", NOW, "UTC")
+        async with engine.connect() as conn:
+            key, domain = (
+                await conn.execute(
+                    sa.select(_questions_0002.c.slug, _questions_0002.c.domain_id).where(
+                        _questions_0002.c.slug == "kms-rotation"
+                    )
+                )
+            ).one()
+            qid = await conn.scalar(sa.text("SELECT id FROM questions WHERE slug = 'kms-rotation'"))
+        ask = await store.create_ask(user.id, None, qid, (0, 1, 2), "practice", NOW)
+
+        def decide(context: AnswerContext) -> AnswerRecord:
+            return AnswerRecord(ask, user.id, qid, domain, (0,), True, NOW, {}, NOW)
+
+        assert await store.answer(ask, user.id, decide)
+
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            blueprints = (await conn.execute(select(Blueprint))).all()
+            domains = (await conn.execute(select(Domain).order_by(Domain.position))).all()
+            classified = {
+                r.slug: r.domains
+                for r in await conn.execute(select(Question.slug, Question.domains))
+            }
+            attempt = (await conn.execute(select(Attempt.question_id, Attempt.domain_id))).one()
+        assert [(b.id, b.exam_questions, b.exam_minutes, b.pass_percent, b.position) for b in
+                blueprints] == [("main", 3, 5, 65, 0)]  # fmt: skip
+        assert [(d.blueprint_id, d.id, d.short, d.weight) for d in domains] == [
+            ("main", "design", "", 70),
+            ("main", "security", "", 30),
+        ]
+        assert classified[key] == {"main": domain}
+        assert tuple(attempt) == (qid, domain)
+
+        # the unchanged old-form pack re-imports as unchanged, and stats still count the answer
+        report = await import_paths(engine, [MINIPACK])
+        assert report.counts["packs"]["unchanged"] == 1
+        assert report.counts["questions"]["unchanged"] == 4
+        stats = await Tutor(SqlStore(engine)).stats(ADA)
+        assert {d.id: d.answered for d in stats.domains} == {"design": 0, "security": 1}
+
+        # and back: 0002's shape again, with the default blueprint's domains
+        await _downgrade(engine, "0002")
+        async with engine.connect() as conn:
+            rows = (await conn.execute(sa.select(_domains_0002.c.id))).scalars().all()
+            attempts = await conn.scalar(sa.text("SELECT count(*) FROM attempts"))
+        assert sorted(rows) == ["design", "security"]
+        assert attempts == 1
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
