@@ -25,6 +25,7 @@ from bot.views import UserRef
 from tests.conftest import MINIPACK
 
 MULTIPACK = Path(__file__).parent / "data" / "multipack"
+SHIPPED = Path(__file__).resolve().parent.parent / "content" / "saa"
 ADA = UserRef("test", "1", "Ada")
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -61,6 +62,26 @@ async def test_two_blueprint_pack_drives_practice_and_stats(engine: AsyncEngine)
     ]
     assert stats.blueprint == "The new exam"
     assert stats.notes == ("The real exam's score is scaled; our percentage approximates it.",)
+
+
+async def test_default_track_on_the_shipped_bank_uses_saa_c03(engine: AsyncEngine) -> None:
+    await import_paths(engine, [SHIPPED])
+    tutor = Tutor(SqlStore(engine))
+    await answer_every_question(tutor, 5)
+    stats = await tutor.stats(ADA)
+    assert stats.answered == 5
+    assert [(d.id, d.label) for d in stats.domains] == [
+        ("secure", "Secure"),
+        ("resilient", "Resilient"),
+        ("performant", "High-performing"),
+        ("cost", "Cost-optimized"),
+    ]
+    assert stats.blueprint == "SAA-C03 (the current exam)"
+    assert "scaled" in stats.notes[0] and "approximation" in stats.notes[0]
+    bank = await tutor.bank()
+    assert {d.id: d.weight for (_p, _d), d in bank.domains.items()} == {
+        "secure": 30, "resilient": 26, "performant": 24, "cost": 20,
+    }  # fmt: skip
 
 
 async def test_a_pack_gaining_a_blueprint_keeps_its_history(

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.content import form
 from bot.content.lint import lint_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +20,28 @@ SHARED = ROOT.parent / "shared" / "seed" / "services.yaml"
 SERVICES = SHARED if SHARED.is_file() else Path(__file__).parent / "data" / "services.yaml"
 PACK = ROOT / "content" / "saa"
 COURSE = {"design": 60, "deploy": 10, "security": 20, "troubleshoot": 10}
+COURSE_TOLERANCE = 5  # points of share per domain
 C03 = {"secure": 30, "resilient": 26, "performant": 24, "cost": 20}
+C03_TOLERANCE = 3
+CHOOSE_THREE_MIN = 15
+# SAA-C03 services that must each have a concept card and questions (issue 10).
+EXAM_SERVICES = (
+    "global-accelerator", "transit-gateway", "privatelink", "network-firewall", "eks",
+    "fargate", "app-runner", "outposts", "local-zones", "resource-access-manager",
+    "firewall-manager", "elastic-disaster-recovery", "backup", "aurora", "rds-proxy",
+    "documentdb", "neptune", "keyspaces", "memorydb", "timestream", "msk", "amazon-mq",
+    "eventbridge", "appsync", "fsx", "datasync", "transfer-family", "glue", "lake-formation",
+    "secrets-manager", "systems-manager", "guardduty", "macie", "security-hub", "detective",
+    "iam-identity-center", "control-tower", "compute-optimizer", "cost-explorer", "budgets",
+    "savings-plans", "storage-lens", "cost-usage-reports",
+)  # fmt: skip
+# Checks that pass only once the content writers' work (issue 10 part 2: ~240 new
+# questions, heavy in cost-optimized, and rewritten options) is merged. The lead removes
+# this mark after merging; strict=False so they report XPASS, not failure, once they hold.
+AWAITS_WRITERS = pytest.mark.xfail(
+    strict=False,
+    reason="needs the content writers' new questions and option rewrites (issue 10 part 2)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +116,64 @@ def test_bank_size_shape_and_blueprint(bank) -> None:  # type: ignore[no-untyped
     assert all(3 <= len(q.options) <= 5 for q in questions)
     shares = Counter(dict(q.domains)["course"] for q in questions)
     for domain, weight in COURSE.items():
-        assert abs(100 * shares[domain] / len(questions) - weight) <= 5, domain
+        assert abs(100 * shares[domain] / len(questions) - weight) <= COURSE_TOLERANCE, domain
+
+
+def blueprint_shares(questions, blueprint: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    counts = Counter(dict(q.domains)[blueprint] for q in questions)
+    return {domain: 100 * n / len(questions) for domain, n in counts.items()}
+
+
+def test_every_question_is_classified_in_both_blueprints(bank) -> None:  # type: ignore[no-untyped-def]
+    for q in bank.questions:
+        assert [b for b, _d in q.domains] == ["saa-c03", "course"], q.id
+        assert q.domain == dict(q.domains)["saa-c03"], q.id  # the default drives practice
+
+
+@AWAITS_WRITERS
+def test_c03_domain_shares_match_the_exam_guide(bank) -> None:  # type: ignore[no-untyped-def]
+    shares = blueprint_shares(bank.questions, "saa-c03")
+    off = {
+        domain: round(shares.get(domain, 0), 1)
+        for domain, weight in C03.items()
+        if abs(shares.get(domain, 0) - weight) > C03_TOLERANCE
+    }
+    assert not off, f"shares outside {C03} ± {C03_TOLERANCE} points: {off}"
+
+
+@AWAITS_WRITERS
+def test_form_heuristics_cannot_guess_the_answer(bank) -> None:  # type: ignore[no-untyped-def]
+    overall = form.scores(bank.questions)
+    assert overall.questions >= 250
+    too_high = {n: round(v, 2) for n, v in overall.by_heuristic.items() if v > form.MAX_SCORE}
+    assert not too_high, f"over {form.MAX_SCORE:.0%} on the whole bank: {too_high}"
+    per_file = {
+        source: {n: round(v, 2) for n, v in s.by_heuristic.items() if v > form.MAX_SCORE_PER_FILE}
+        for source, s in form.scores_by_file(bank.questions).items()
+        if s.questions >= form.MIN_FILE_QUESTIONS
+    }
+    assert not {k: v for k, v in per_file.items() if v}, (
+        f"over {form.MAX_SCORE_PER_FILE:.0%} in a file: {per_file}"
+    )
+
+
+def test_correct_options_are_spread_over_the_letters(bank) -> None:  # type: ignore[no-untyped-def]
+    shares = form.letter_shares(bank.questions)
+    assert max(shares.values()) <= form.MAX_LETTER_SHARE, shares
+
+
+@AWAITS_WRITERS
+def test_enough_choose_three_questions(bank) -> None:  # type: ignore[no-untyped-def]
+    assert sum(q.select == 3 for q in bank.questions) >= CHOOSE_THREE_MIN
+
+
+@AWAITS_WRITERS
+def test_every_exam_service_has_a_card_and_questions(bank) -> None:  # type: ignore[no-untyped-def]
+    cards = {c.id for c in bank.concepts}
+    asked = Counter(c for q in bank.questions for c in q.concepts)
+    missing_cards = [s for s in EXAM_SERVICES if s not in cards]
+    unasked = [s for s in EXAM_SERVICES if s in cards and not asked[s]]
+    assert not missing_cards and not unasked, (missing_cards, unasked)
 
 
 def test_no_two_questions_share_a_scenario_or_answer_set(bank) -> None:  # type: ignore[no-untyped-def]

@@ -637,7 +637,9 @@ class _Checker:
         """(blueprint, domain) for every blueprint of the pack, or None after reporting."""
         blueprints = self.pack_blueprints(pack)
         if not blueprints:
-            return None  # the pack itself failed; its problems are reported already
+            if pack in self.known and pack not in self.whole_packs:
+                self.report(c.pos, f"pack {pack!r} has no exam blueprint loaded", file)
+            return None  # otherwise the pack itself failed, and that is reported already
         names = ", ".join(b for b, _ in blueprints)
         if c.single:
             domain, pos = c.values[""]
