@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.content.model import OptionSpec
 from bot.views import ConceptView
+
+
+def lookup_key(label: str) -> str:
+    """A name as /explain compares it: lower case, without spaces, hyphens or underscores."""
+    return re.sub(r"[\s_\-]+", "", label.lower())
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,20 @@ class Bank:
     @property
     def active_questions(self) -> list[QuestionData]:
         return [q for q in self.questions.values() if not q.retired]
+
+    @cached_property
+    def concept_lookup(self) -> dict[str, ConceptData]:
+        """What `/explain` matches: ids, names and titles first, then aliases, compared
+        without case, spaces or hyphens ("cloud front" finds CloudFront)."""
+        index: dict[str, ConceptData] = {}
+        concepts = sorted(self.concepts.values(), key=lambda c: (c.pack, c.id))
+        for concept in concepts:
+            for label in (concept.id, concept.name, concept.title):
+                index.setdefault(lookup_key(label), concept)
+        for concept in concepts:
+            for label in concept.aliases:
+                index.setdefault(lookup_key(label), concept)
+        return index
 
     @cached_property
     def concept_views(self) -> dict[tuple[str, str], ConceptView]:

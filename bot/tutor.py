@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import learning, metrics
-from bot.bank import Bank, ConceptData, QuestionData
+from bot.bank import Bank, QuestionData, lookup_key
 from bot.daily.planning import due_after_change
 from bot.errors import (
     AlreadyAnswered,
@@ -259,11 +259,8 @@ class Tutor:
     # -- explain -----------------------------------------------------------------
     async def explain(self, name: str) -> ConceptView:
         bank = await self.bank()
-        wanted = " ".join(name.lower().split())
-        names: dict[str, ConceptData] = {}
-        for concept in bank.concepts.values():
-            for label in (concept.id, concept.name, concept.title, *concept.aliases):
-                names.setdefault(" ".join(label.lower().split()), concept)
+        names = bank.concept_lookup
+        wanted = lookup_key(name)
         if wanted in names:
             return bank.concept_views[(names[wanted].pack, names[wanted].id)]
         close = difflib.get_close_matches(wanted, list(names), n=6, cutoff=0.6)

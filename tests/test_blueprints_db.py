@@ -275,3 +275,30 @@ async def test_migration_0004_keeps_history_and_old_packs_unchanged(db_url: str)
         await migrate.upgrade(engine)
     finally:
         await engine.dispose()
+
+
+async def test_explain_finds_the_exam_services_by_their_common_names(engine: AsyncEngine) -> None:
+    """Issue 10/11: every new card by its common names, regardless of case, spaces and
+    hyphens; a card's own name wins over another card's alias."""
+    await import_paths(engine, [SHIPPED])
+    tutor = Tutor(SqlStore(engine))
+    expected = {
+        "nat gateway": "vpc",
+        "cloud front": "cloudfront",
+        "TGW": "transit-gateway",
+        "transit-gateway": "transit-gateway",
+        "ALB": "elb",
+        "nlb": "elb",
+        "SG": "vpc",
+        "NACL": "vpc",
+        "IGW": "vpc",
+        "aurora": "aurora",
+        "CloudWatch Events": "eventbridge",
+        "Parameter Store": "systems-manager",
+        "AWS SSO": "iam-identity-center",
+        "Shield Advanced": "waf-shield",
+        "fargate": "fargate",
+        "private link": "privatelink",
+    }
+    found = {name: (await tutor.explain(name)).id for name in expected}
+    assert found == expected
