@@ -450,7 +450,7 @@ class Games:
             )
             await self._edit(game.venue, snap.round_ref, replace(round_view, closed=True))
             await self._post(game.venue, self._reveal(bank, game, closed))
-        if result.last:
+        if result.last and game.kind != SINGLE:  # a single question's reveal says it all
             await self._post(game.venue, self._over(game, OVER_FINISHED, closed.standings, snap))
 
     def _reveal(self, bank: Bank, game: Game, closed: _Closed) -> RevealView:
