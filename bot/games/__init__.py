@@ -76,9 +76,9 @@ same string serves as Telegram callback_data and Discord custom_id):
   buttons (Telegram's "a:<ask>:<letters>") refuse a game round's ask: only
   `Games.answer` scores it, after checking the round is open and the member may play.
 
-Rules (`bot.games.rules`): invitations expire after 2 minutes; a duel has 3-10 rounds;
-a quiz has 1-10; a round lasts 20 s + 1 s per 15 words of scenario and options (at most 90 s; a single
-question twice that); a correct answer scores 100 plus, in a duel, a speed bonus up to 50,
+Rules (`bot.games.rules`): invitations expire after 2 minutes; a duel has 3-10 rounds,
+a quiz 1-10; a round lasts 20 s + 1 s per 15 words of scenario and options (at most 90 s;
+a single question twice that); a correct answer scores 100 plus, in a duel, a speed bonus up to 50,
 and in a quiz 50 more for the first correct answer. Duel ratings are Elo (K=32, from 1200)
 per (platform, community, member).
 

@@ -114,12 +114,12 @@ class GameStore(Protocol):
         self,
         ask_id: int,
         user_id: int,
-        check: Callable[[Snapshot | None], None],
+        check: Callable[[Game | None], None],
         score: Callable[[AnswerContext], AnswerRecord],
         after: Decide,
     ) -> tuple[bool, Game | None]:
-        """Check the round (None: no open game has this ask), store the answer through the
-        tutor's answer path, then apply `after` to the game; all in one transaction."""
+        """Check the game whose current round is this ask (None: no game), store the answer
+        through the tutor's answer path, then apply `after` to the game; one transaction."""
         ...
 
     async def open_games(self, venue: Venue) -> list[Game]: ...

@@ -221,10 +221,10 @@ class Games:
         now = self.clock()
         moves = _Moves()
 
-        def check(snap: Snapshot | None) -> None:
-            if snap is None:
+        def check(game: Game | None) -> None:
+            if game is None:
                 raise errors.RoundClosed()
-            machine.check_answer(snap.game, ask_id, user_id, now)
+            machine.check_answer(game, ask_id, user_id, now)
 
         def after(snap: Snapshot) -> Change | None:
             if not machine.complete(snap.game, snap.answers):

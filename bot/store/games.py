@@ -14,9 +14,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 
-from bot.games.machine import OPEN, Answer, Game, Seat
+from bot.games.errors import RoundClosed
+from bot.games.machine import OPEN, PAUSE, ROUND, Answer, Game, Seat
 from bot.games.ports import Board, Change, Crowd, Decide, Snapshot, Standing
 from bot.games.views import DUEL, Venue
 from bot.ports import AnswerContext, AnswerRecord, AskRow
@@ -70,39 +71,82 @@ class SqlGameStore:
         self.store = store  # answers go through its answer path, in our transaction
         self.db = store.db
         self.dialect = store.db.dialect
-
-    # -- reading -------------------------------------------------------------------------
-    def _seats(self, conn: Connection, game_id: int) -> tuple[Seat, ...]:
-        rows = conn.execute(
+        # Statements built once (building them costs more CPU than running them).
+        game_id: Any = bindparam("game_id")
+        ask_id: Any = bindparam("ask_id")
+        self.q_game = select(GAMES).where(GAMES.c.id == game_id).with_for_update()
+        self.q_due_game = (
+            select(GAMES)
+            .where(
+                GAMES.c.id == game_id,
+                GAMES.c.deadline <= bindparam("due_by"),
+                GAMES.c.status.in_(OPEN),
+            )
+            .with_for_update(skip_locked=True)
+        )
+        self.q_game_of_ask = select(GAMES).where(GAMES.c.ask_id == ask_id).with_for_update()
+        self.q_seats = (
             select(PLAYERS, User.display_name)
             .join(User, User.id == PLAYERS.c.user_id)
             .where(PLAYERS.c.game_id == game_id)
             .order_by(PLAYERS.c.seat)
         )
-        return tuple(
-            Seat(r.user_id, r.display_name or "someone", r.seat, r.score, r.correct) for r in rows
+        self.q_ask = select(ASKS).where(ASKS.c.id == ask_id)
+        self.q_answers = (
+            select(
+                Attempt.user_id,
+                User.display_name,
+                Attempt.chosen,
+                Attempt.correct,
+                Attempt.answered_at,
+            )
+            .join(User, User.id == Attempt.user_id)
+            .where(Attempt.ask_id == ask_id)
+            .order_by(Attempt.answered_at, Attempt.id)
+        )
+        self.q_used = (
+            select(ASKS.c.question_id)
+            .join(ROUNDS, ROUNDS.c.ask_id == ASKS.c.id)
+            .where(ROUNDS.c.game_id == game_id)
+        )
+        self.q_standings = (
+            select(STANDINGS, User.display_name)
+            .join(User, User.id == STANDINGS.c.user_id)
+            .where(
+                STANDINGS.c.community == bindparam("community"),
+                STANDINGS.c.user_id.in_(bindparam("user_ids", expanding=True)),
+            )
         )
 
-    def _read(self, conn: Connection, where: Any, *, lock: bool, skip_locked: bool) -> Game | None:
-        query = select(GAMES).where(where)
-        if lock:
-            query = query.with_for_update(skip_locked=skip_locked)
-        row = conn.execute(query).first()
-        return _game(row, self._seats(conn, row.id)) if row is not None else None
+    # -- reading -------------------------------------------------------------------------
+    def _read(self, conn: Connection, query: Any, params: dict[str, Any]) -> Game | None:
+        row = conn.execute(query, params).first()
+        return None if row is None else _game(row, self._seats(conn, row.id))
+
+    def _seats(self, conn: Connection, game_id: int) -> tuple[Seat, ...]:
+        return tuple(
+            Seat(r.user_id, r.display_name or "someone", r.seat, r.score, r.correct)
+            for r in conn.execute(self.q_seats, {"game_id": game_id})
+        )
 
     def _snapshot(self, conn: Connection, game: Game) -> Snapshot:
+        """The game with what its next transition may need, and only that: a round's
+        answers while it is open, the questions used before opening one, the players'
+        records when closing the last round."""
         ask = None
         answers: tuple[Answer, ...] = ()
         round_ref = None
+        row = None
         if game.ask_id is not None:
-            row = conn.execute(select(ASKS).where(ASKS.c.id == game.ask_id)).first()
-            if row is not None:
-                round_ref = row.message_ref
-                order = tuple(int(i) for i in row.option_order.split(","))
-                ask = AskRow(
-                    row.id, row.user_id, row.group_key, row.question_id, order, row.purpose,
-                    row.created_at,
-                )  # fmt: skip
+            row = conn.execute(self.q_ask, {"ask_id": game.ask_id}).first()
+        if row is not None:
+            round_ref = row.message_ref
+            order = tuple(int(i) for i in row.option_order.split(","))
+            ask = AskRow(
+                row.id, row.user_id, row.group_key, row.question_id, order, row.purpose,
+                row.created_at,
+            )  # fmt: skip
+            if game.phase == ROUND:
                 answers = tuple(
                     Answer(
                         a.user_id,
@@ -111,40 +155,18 @@ class SqlGameStore:
                         a.correct,
                         a.answered_at,
                     )  # fmt: skip
-                    for a in conn.execute(
-                        select(
-                            Attempt.user_id,
-                            User.display_name,
-                            Attempt.chosen,
-                            Attempt.correct,
-                            Attempt.answered_at,
-                        )
-                        .join(User, User.id == Attempt.user_id)
-                        .where(Attempt.ask_id == game.ask_id)
-                        .order_by(Attempt.answered_at, Attempt.id)
-                    )  # fmt: skip
+                    for a in conn.execute(self.q_answers, {"ask_id": game.ask_id})
                 )
-        used = frozenset(
-            conn.scalars(
-                select(ASKS.c.question_id)
-                .join(ROUNDS, ROUNDS.c.ask_id == ASKS.c.id)
-                .where(ROUNDS.c.game_id == game.id)
-            )
-        )
-        standings = {
-            s.user_id: s
-            for s in map(
-                _standing,
-                conn.execute(
-                    select(STANDINGS, User.display_name)
-                    .join(User, User.id == STANDINGS.c.user_id)
-                    .where(
-                        STANDINGS.c.community == game.venue.community_key,
-                        STANDINGS.c.user_id.in_([s.user_id for s in game.seats]),
-                    )
-                ),
-            )
-        }
+        used: frozenset[int] = frozenset()
+        if game.phase == PAUSE:
+            used = frozenset(conn.scalars(self.q_used, {"game_id": game.id}))
+        standings: dict[int, Standing] = {}
+        if game.phase == ROUND and game.round_no >= game.rounds:
+            users = [s.user_id for s in game.seats] + [a.user_id for a in answers]
+            params = {"community": game.venue.community_key, "user_ids": users}
+            standings = {
+                s.user_id: s for s in map(_standing, conn.execute(self.q_standings, params))
+            }
         return Snapshot(game, ask, answers, used, standings, round_ref)
 
     # -- writing -------------------------------------------------------------------------
@@ -254,10 +276,10 @@ class SqlGameStore:
     def _change(
         self, conn: Connection, game_id: int, decide: Decide, due_by: datetime | None
     ) -> Game | None:
-        where = GAMES.c.id == game_id
-        if due_by is not None:
-            where = and_(where, GAMES.c.deadline <= due_by, GAMES.c.status.in_(OPEN))
-        game = self._read(conn, where, lock=True, skip_locked=due_by is not None)
+        if due_by is None:
+            game = self._read(conn, self.q_game, {"game_id": game_id})
+        else:
+            game = self._read(conn, self.q_due_game, {"game_id": game_id, "due_by": due_by})
         if game is None:
             return None
         change = decide(self._snapshot(conn, game))
@@ -267,23 +289,26 @@ class SqlGameStore:
         self,
         ask_id: int,
         user_id: int,
-        check: Callable[[Snapshot | None], None],
+        check: Callable[[Game | None], None],
         score: Callable[[AnswerContext], AnswerRecord],
         after: Decide,
     ) -> tuple[bool, Game | None]:
-        return await self.db.write(self._answer, ask_id, user_id, check, score, after)
+        try:
+            return await self.db.write(self._answer, ask_id, user_id, check, score, after)
+        except Conflict:  # another process moved the game (closed the round) meanwhile
+            raise RoundClosed() from None
 
     def _answer(
         self,
         conn: Connection,
         ask_id: int,
         user_id: int,
-        check: Callable[[Snapshot | None], None],
+        check: Callable[[Game | None], None],
         score: Callable[[AnswerContext], AnswerRecord],
         after: Decide,
     ) -> tuple[bool, Game | None]:
-        game = self._read(conn, GAMES.c.ask_id == ask_id, lock=True, skip_locked=False)
-        check(None if game is None else self._snapshot(conn, game))
+        game = self._read(conn, self.q_game_of_ask, {"ask_id": ask_id})
+        check(game)
         assert game is not None
         # The tutor's own answer path: the ask is read, scored and stored once per
         # UNIQUE(ask, user), in this transaction.
