@@ -155,3 +155,13 @@ async def test_a_duel_in_a_group(bot: Harness, alice: Student, bob: Student) -> 
     await bob.say("/stopgame")
     stopped = await bot.next_message(GROUP_ID, seen)
     assert stopped["text"].startswith("⏹ Game stopped after 1 of 3 rounds")
+
+
+async def test_group_commands_in_a_private_chat_say_where_they_work(
+    bot: Harness, alice: Student
+) -> None:
+    for command in ("/leaderboard", "/duel", "/stopgame"):
+        reply = await bot.reply(alice, command)
+        assert "Games and leaderboards live in groups" in reply["text"]
+    help_text = (await bot.reply(alice, "/help"))["text"]
+    assert "/duel (as a reply)" in help_text
