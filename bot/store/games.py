@@ -1,10 +1,10 @@
 """Game state on SQLAlchemy Core: each method is one transaction on the store's Database.
 
 A transition reads the game row (FOR UPDATE on PostgreSQL; SKIP LOCKED for the tick, so
-several processes share due games without waiting on each other) and writes it back with
-`WHERE version = <read version>`: if anyone else moved the game in between (possible across
-processes on SQLite, which has no row locks), the write matches nothing and the whole
-transaction is rolled back.
+several processes share due games without waiting on each other; on SQLite, which has no
+row locks, after taking the database's write lock) and writes it back with
+`WHERE version = <read version>`: should anyone else have moved the game in between, the
+write matches nothing and the whole transaction is rolled back.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 
 from bot.games.errors import RoundClosed
 from bot.games.machine import OPEN, PAUSE, ROUND, Answer, Game, Seat
@@ -117,6 +117,13 @@ class SqlGameStore:
                 STANDINGS.c.user_id.in_(bindparam("user_ids", expanding=True)),
             )
         )
+
+    def _write_lock(self, conn: Connection) -> None:
+        """On SQLite, take the database's write lock before reading: a transaction of
+        another process then waits for this one instead of deciding on what it read
+        before this one committed (PostgreSQL locks the game row instead)."""
+        if self.dialect == "sqlite":
+            conn.execute(text("UPDATE games SET version = version WHERE 0"))
 
     # -- reading -------------------------------------------------------------------------
     def _read(self, conn: Connection, query: Any, params: dict[str, Any]) -> Game | None:
@@ -244,6 +251,17 @@ class SqlGameStore:
     def _create(
         self, conn: Connection, game: Game, users: tuple[int, ...], check: Callable[[Crowd], None]
     ) -> Game:
+        if self.dialect == "postgresql":
+            # Two challenges (or quizzes) created at the same moment must not both pass the
+            # checks below: creations touching the same member or channel take turns.
+            keys = sorted(
+                [f"game-user:{u}" for u in users]
+                + [f"game-channel:{game.venue.platform}:{game.venue.channel}"]
+            )
+            for key in keys:
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+        else:
+            self._write_lock(conn)
         busy = conn.scalars(
             select(PLAYERS.c.user_id)
             .join(GAMES, GAMES.c.id == PLAYERS.c.game_id)
@@ -276,6 +294,7 @@ class SqlGameStore:
     def _change(
         self, conn: Connection, game_id: int, decide: Decide, due_by: datetime | None
     ) -> Game | None:
+        self._write_lock(conn)
         if due_by is None:
             game = self._read(conn, self.q_game, {"game_id": game_id})
         else:
@@ -307,6 +326,7 @@ class SqlGameStore:
         score: Callable[[AnswerContext], AnswerRecord],
         after: Decide,
     ) -> tuple[bool, Game | None]:
+        self._write_lock(conn)
         game = self._read(conn, self.q_game_of_ask, {"ask_id": ask_id})
         check(game)
         assert game is not None
