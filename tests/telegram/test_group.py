@@ -165,3 +165,17 @@ async def test_group_commands_in_a_private_chat_say_where_they_work(
         assert "Games and leaderboards live in groups" in reply["text"]
     help_text = (await bot.reply(alice, "/help"))["text"]
     assert "/duel (as a reply)" in help_text
+
+
+async def test_a_group_question_reveals_on_its_timer(bot: Harness, alice: Student) -> None:
+    alice = alice.in_chat(GROUP_ID)
+    usage = await bot.reply(alice, "/quiz lots")
+    assert "/quiz N for a quiz of N rounds" in usage["text"]
+    question = await bot.reply(alice, "/quiz")
+    await bot.callback_answer(await alice.tap(question, label(right_letters(question))))
+    assert bot.core is not None
+    seen = len(bot.fake.sent(GROUP_ID))
+    assert await bot.core.games.tick(later(200)) == 1
+    reveal = await bot.next_message(GROUP_ID, seen)
+    assert "time is up" in reveal["text"] and "1 of 1 right" in reveal["text"]
+    assert [b["text"] for b in buttons(reveal)][-1] == "Next question"
