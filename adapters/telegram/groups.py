@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot, Chat, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from adapters.telegram import game_render, render
 from adapters.telegram.handlers import PLATFORM, Context, TelegramApp, user_ref
 from bot.games import actions
+from bot.games.ports import ChannelGone
 from bot.games.service import Games
 from bot.games.views import GameView, Notice, Venue
 
@@ -47,7 +48,14 @@ class TelegramGamePublisher:
 
     async def post(self, venue: Venue, view: GameView) -> str:
         text, markup = game_render.render(view)
-        message = await self.bot.send_message(int(venue.channel), text, reply_markup=markup)
+        try:
+            message = await self.bot.send_message(int(venue.channel), text, reply_markup=markup)
+        except Forbidden as error:  # removed from the group
+            raise ChannelGone(str(error)) from error
+        except BadRequest as error:
+            if "chat not found" in str(error).lower():
+                raise ChannelGone(str(error)) from error
+            raise
         return str(message.message_id)
 
     async def edit(self, venue: Venue, message_ref: str, view: GameView) -> None:
@@ -56,6 +64,8 @@ class TelegramGamePublisher:
             await self.bot.edit_message_text(
                 text, chat_id=int(venue.channel), message_id=int(message_ref), reply_markup=markup
             )
+        except Forbidden as error:
+            raise ChannelGone(str(error)) from error
         except BadRequest as error:  # deleted meanwhile, or already showing this
             log.info("could not edit game message %s: %s", message_ref, error)
 
