@@ -41,6 +41,8 @@ What everyone in the channel sees goes out through the port, never as a return v
     async def edit(venue, message_ref, view)     replace that message with `view`
   The same path serves button presses and timers (a round closing, an invitation
   expiring), so a restart changes nothing. A publish error is logged; the game goes on.
+  A publisher raises `bot.games.ports.ChannelGone` when the bot can no longer write to the
+  channel (kicked, channel deleted): the channel's open games are then stopped quietly.
   Each adapter attaches its publisher once at start: `core.games.attach(publisher)`; the
   tick of a process serves only the platforms attached there.
 

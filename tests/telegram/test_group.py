@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.games.views import Venue
 from tests.telegram.conftest import (
     GROUP_ID,
     Harness,
@@ -179,3 +180,14 @@ async def test_a_group_question_reveals_on_its_timer(bot: Harness, alice: Studen
     reveal = await bot.next_message(GROUP_ID, seen)
     assert "time is up" in reveal["text"] and "1 of 1 right" in reveal["text"]
     assert [b["text"] for b in buttons(reveal)][-1] == "Next question"
+
+
+async def test_a_group_that_removed_the_bot_ends_its_quiz(bot: Harness, alice: Student) -> None:
+    alice = alice.in_chat(GROUP_ID)
+    await bot.reply(alice, "/quiz 3")
+    assert bot.core is not None
+    bot.fake.block(GROUP_ID)  # every call for the group now gets 403 Forbidden
+    assert await bot.core.games.tick(later(100)) == 1  # the round closes; no reveal possible
+    venue = Venue("telegram", str(GROUP_ID), str(GROUP_ID))
+    assert await bot.core.games.store.open_games(venue) == []
+    assert await bot.core.games.tick(later(300)) == 0
