@@ -17,6 +17,9 @@ from bot.tutor import utcnow
 
 log = logging.getLogger(__name__)
 
+# Game rounds last 20-90 s: their deadlines are checked every second (one indexed query).
+GAMES_TICK_S = 1.0
+
 
 def channel(notifier: Notifier, rate_per_s: float) -> Channel:
     return Channel(notifier, RateLimiter(rate_per_s, burst=max(1, int(rate_per_s))))
@@ -32,19 +35,26 @@ def sweeper(core: App, channels: Mapping[str, Channel]) -> DailySweeper:
 
 @asynccontextmanager
 async def daily_running(core: App, channels: Mapping[str, Channel]) -> AsyncIterator[None]:
-    """The sweep job, every ~30 s, while the bots run. On SQLite only one process sweeps."""
+    """The process's scheduler while the bots run: the sweep job every ~30 s (on SQLite in
+    one process only), and the games' deadline tick every GAMES_TICK_S in every process
+    (each due game is claimed by one process; see bot/store/games.py)."""
     lock = SweepLock.for_database(core.settings.database_url)
     try:
         lock.acquire()
+        sweeping = True
     except SweepLockHeld as held:
         log.warning("daily questions are not sent from this process: %s", held)
-        yield
-        return
-    scheduler = DailyScheduler(sweeper(core, channels), clock=utcnow)
+        sweeping = False
+    scheduler = DailyScheduler(sweeper(core, channels) if sweeping else None, clock=utcnow)
+    scheduler.add_tick("games-tick", core.games.tick, GAMES_TICK_S)
     scheduler.start()
-    log.info("daily push: sweeping every %ss through %s", scheduler.interval_s, ", ".join(channels))
+    if sweeping:
+        log.info(
+            "daily push: sweeping every %ss through %s", scheduler.interval_s, ", ".join(channels)
+        )
     try:
         yield
     finally:
         scheduler.shutdown()
-        lock.release()
+        if sweeping:
+            lock.release()

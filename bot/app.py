@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.content.importer import has_content, import_paths
+from bot.games.service import Games
 from bot.store import migrate
 from bot.store.db import make_engine
+from bot.store.games import SqlGameStore
 from bot.store.sql import SqlStore
 from bot.tutor import Tutor
 
@@ -23,6 +25,7 @@ class App:
     engine: AsyncEngine
     store: SqlStore
     tutor: Tutor
+    games: Games
 
     async def close(self) -> None:
         self.store.db.dispose()
@@ -37,4 +40,5 @@ async def start(settings: Settings, *, seed_content: bool = True) -> App:
         report = await import_paths(engine, [settings.content_dir])
         log.info("first start: imported %s: %s", settings.content_dir, "; ".join(report.lines()))
     store = SqlStore(engine)
-    return App(settings, engine, store, Tutor(store, default_tz=settings.default_tz))
+    tutor = Tutor(store, default_tz=settings.default_tz)
+    return App(settings, engine, store, tutor, Games(tutor, SqlGameStore(store)))
