@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 from bot.app import App
+from bot.daily.channel_daily import ChannelDailies, ChannelPoster, WithChannels
+from bot.daily.channel_store import ChannelDailyStore
 from bot.daily.lock import SweepLock, SweepLockHeld
 from bot.daily.ratelimit import RateLimiter
 from bot.daily.scheduler import SWEEP_EVERY_S, DailyScheduler
@@ -30,9 +32,20 @@ def sweeper(core: App, channels: Mapping[str, Channel]) -> DailySweeper:
     return DailySweeper(DailyStore(core.store.db), core.tutor, channels, batch=batch)
 
 
+def channel_dailies(
+    core: App, posters: Mapping[str, ChannelPoster] | None = None
+) -> ChannelDailies:
+    return ChannelDailies(ChannelDailyStore(core.store.db), core.tutor, posters)
+
+
 @asynccontextmanager
-async def daily_running(core: App, channels: Mapping[str, Channel]) -> AsyncIterator[None]:
-    """The sweep job, every ~30 s, while the bots run. On SQLite only one process sweeps."""
+async def daily_running(
+    core: App,
+    channels: Mapping[str, Channel],
+    posters: Mapping[str, ChannelPoster] | None = None,
+) -> AsyncIterator[None]:
+    """The sweep job, every ~30 s, while the bots run. On SQLite only one process sweeps.
+    With `posters`, the same job posts the group channels' daily questions."""
     lock = SweepLock.for_database(core.settings.database_url)
     try:
         lock.acquire()
@@ -40,7 +53,10 @@ async def daily_running(core: App, channels: Mapping[str, Channel]) -> AsyncIter
         log.warning("daily questions are not sent from this process: %s", held)
         yield
         return
-    scheduler = DailyScheduler(sweeper(core, channels), clock=utcnow)
+    work: DailySweeper | WithChannels = sweeper(core, channels)
+    if posters:
+        work = WithChannels(work, channel_dailies(core, posters))
+    scheduler = DailyScheduler(work, clock=utcnow)
     scheduler.start()
     log.info("daily push: sweeping every %ss through %s", scheduler.interval_s, ", ".join(channels))
     try:

@@ -117,8 +117,16 @@ class TutorStore(Protocol):
     async def load_bank(self) -> Bank: ...
 
     async def user_for(
-        self, platform: str, external_id: str, display_name: str, now: datetime, timezone: str
-    ) -> UserRow: ...
+        self,
+        platform: str,
+        external_id: str,
+        display_name: str,
+        now: datetime,
+        timezone: str,
+        daily_enabled: bool = True,
+    ) -> UserRow:
+        """The user of this identity, created (with these defaults) on first contact."""
+        ...
 
     async def create_ask(
         self,

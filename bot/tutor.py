@@ -67,8 +67,11 @@ class Tutor:
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
         default_tz: str = "UTC",
+        daily_opt_in: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
+        # Platforms whose new users get no daily question until they ask for one.
+        self.daily_opt_in = daily_opt_in
         self.clock = clock
         self.rng = rng or random.Random()
         self.default_tz = default_tz
@@ -96,7 +99,12 @@ class Tutor:
     async def user(self, ref: UserRef) -> UserRow:
         """The user's current row (settings included), created on first contact."""
         user = await self.store.user_for(
-            ref.platform, ref.external_id, ref.display_name, self.clock(), self.default_tz
+            ref.platform,
+            ref.external_id,
+            ref.display_name,
+            self.clock(),
+            self.default_tz,
+            daily_enabled=ref.platform not in self.daily_opt_in,
         )
         self._remember(ref, user.id)
         return user

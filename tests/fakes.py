@@ -41,12 +41,20 @@ class FakeStore:
         return self.bank
 
     async def user_for(
-        self, platform: str, external_id: str, display_name: str, now: datetime, timezone: str
+        self,
+        platform: str,
+        external_id: str,
+        display_name: str,
+        now: datetime,
+        timezone: str,
+        daily_enabled: bool = True,
     ) -> UserRow:
         key = (platform, external_id)
         if key not in self.identities:
             user_id = len(self.users) + 1
-            self.users[user_id] = UserRow(user_id, display_name, True, timezone, "09:00", True)
+            self.users[user_id] = UserRow(
+                user_id, display_name, True, timezone, "09:00", daily_enabled
+            )
             self.identities[key] = user_id
         return self.users[self.identities[key]]
 

@@ -125,14 +125,26 @@ class SqlStore:
         return conn.execute(query).first()
 
     async def user_for(
-        self, platform: str, external_id: str, display_name: str, now: datetime, timezone: str
+        self,
+        platform: str,
+        external_id: str,
+        display_name: str,
+        now: datetime,
+        timezone: str,
+        daily_enabled: bool = True,
     ) -> UserRow:
         row = await self.db.read(self._find_user, platform, external_id)
         if row is not None and (not display_name or row.display_name == display_name):
             return _user(row)
         try:
             return await self.db.write(
-                self._create_or_rename, platform, external_id, display_name, now, timezone
+                self._create_or_rename,
+                platform,
+                external_id,
+                display_name,
+                now,
+                timezone,
+                daily_enabled,
             )
         except IntegrityError:  # created by a concurrent request a moment ago
             row = await self.db.read(self._find_user, platform, external_id)
@@ -146,6 +158,7 @@ class SqlStore:
         display_name: str,
         now: datetime,
         timezone: str,
+        daily_enabled: bool,
     ) -> UserRow:
         row = self._find_user(conn, platform, external_id)
         if row is not None:
@@ -155,7 +168,7 @@ class SqlStore:
             insert(User)
             .values(
                 display_name=display_name, created_at=now, active=True, timezone=timezone,
-                daily_time="09:00", daily_enabled=True,
+                daily_time="09:00", daily_enabled=daily_enabled,
             )
             .returning(User.id)
         )  # fmt: skip
