@@ -17,8 +17,11 @@ from contextlib import AsyncExitStack, contextmanager
 from telegram.error import InvalidToken, TelegramError
 
 from adapters.daily import channel, daily_running
-from bot.app import start
+from adapters.discord.client import DiscordConfigError
+from bot.app import App, start
 from bot.config import Settings
+from bot.daily.channel_daily import ChannelPoster
+from bot.daily.sweeper import Channel
 
 log = logging.getLogger("tutor.run")
 
@@ -27,38 +30,29 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -> int:
     """Run until SIGINT/SIGTERM (or until `stop` is set); the exit status for `tutor run`."""
-    if settings.telegram_token is None:
-        print(
-            "tutor run: the Discord adapter is not built yet, so DISCORD_TOKEN alone cannot "
-            "run anything. Set TELEGRAM_TOKEN to run the Telegram bot.",
-            file=sys.stderr,
-        )
-        return 1
-    from adapters.telegram.app import TelegramConfigError, build_application, check_settings
-    from adapters.telegram.app import running as telegram_running
-    from adapters.telegram.notifier import TelegramNotifier
+    if settings.telegram_token is not None:
+        from adapters.telegram.app import TelegramConfigError, check_settings
 
-    try:
-        check_settings(settings)
-    except TelegramConfigError as error:
-        print(f"tutor run: {error}", file=sys.stderr)
-        return 2
-    if settings.discord_token is not None:
-        log.warning("DISCORD_TOKEN is set, but the Discord adapter is not built yet: ignored")
+        try:
+            check_settings(settings)
+        except TelegramConfigError as error:
+            print(f"tutor run: {error}", file=sys.stderr)
+            return 2
 
     stop = stop or asyncio.Event()
     core = await start(settings)
     try:
         with _stop_on_signals(stop):
             async with AsyncExitStack() as platforms:
-                application = build_application(core, settings)
-                await platforms.enter_async_context(telegram_running(application, settings))
-                channels = {
-                    "telegram": channel(
-                        TelegramNotifier(application.bot), settings.telegram_daily_rate
+                channels: dict[str, Channel] = {}
+                posters: dict[str, ChannelPoster] = {}
+                if settings.telegram_token is not None:
+                    channels["telegram"] = await _telegram(platforms, core, settings)
+                if settings.discord_token is not None:
+                    channels["discord"], posters["discord"] = await _discord(
+                        platforms, core, settings
                     )
-                }
-                await platforms.enter_async_context(daily_running(core, channels))
+                await platforms.enter_async_context(daily_running(core, channels, posters))
                 log.info("running; Ctrl-C or SIGTERM stops")
                 await stop.wait()
                 log.info("stopping")
@@ -68,9 +62,39 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
     except TelegramError as error:
         print(f"tutor run: could not start the Telegram bot: {error}", file=sys.stderr)
         return 1
+    except DiscordConfigError as error:
+        print(f"tutor run: {error}", file=sys.stderr)
+        return 1
     finally:
         await core.close()
     return 0
+
+
+async def _telegram(platforms: AsyncExitStack, core: App, settings: Settings) -> Channel:
+    from adapters.telegram.app import build_application
+    from adapters.telegram.app import running as telegram_running
+    from adapters.telegram.notifier import TelegramNotifier
+
+    application = build_application(core, settings)
+    await platforms.enter_async_context(telegram_running(application, settings))
+    return channel(TelegramNotifier(application.bot), settings.telegram_daily_rate)
+
+
+async def _discord(
+    platforms: AsyncExitStack, core: App, settings: Settings
+) -> tuple[Channel, ChannelPoster]:
+    from adapters.discord.client import build_client
+    from adapters.discord.client import running as discord_running
+    from adapters.discord.notifier import DiscordChannelPoster, DiscordNotifier
+
+    assert settings.discord_token is not None
+    client = build_client(core, settings)
+    await platforms.enter_async_context(
+        discord_running(client, settings.discord_token.get_secret_value())
+    )
+    return channel(DiscordNotifier(client), settings.discord_daily_rate), DiscordChannelPoster(
+        client
+    )
 
 
 @contextmanager

@@ -183,7 +183,9 @@ def daily(setting: DailySetting) -> str:
             f"Daily question by DM: every day at **{setting.time}** ({setting.timezone}). "
             "Change it with `/daily me`, stop it with `/daily me time:off`."
         )
-    return "Daily question by DM: **off**. Turn it on with `/daily me time:08:30 zone:Europe/Berlin`."
+    return (
+        "Daily question by DM: **off**. Turn it on with `/daily me time:08:30 zone:Europe/Berlin`."
+    )
 
 
 def channel_daily(channel_mention: str, time: str, zone: str) -> str:

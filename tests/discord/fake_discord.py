@@ -119,6 +119,7 @@ class Interaction:
     original: Json | None = None  # the response message (type 4/5), as edited
     followups: list[Json] = field(default_factory=list)
     message_id: str | None = None  # for a click: the message the button is on
+    loading: bool = False  # deferred with "thinking…", not yet followed up
 
     @property
     def acknowledged(self) -> bool:
@@ -472,15 +473,13 @@ class FakeDiscord:
             call.status = error.status
             self.calls.append(call)
             await self._notify()
-            return web.json_response(
-                {"code": error.code, "message": error.message}, status=error.status
-            )
+            return _json({"code": error.code, "message": error.message}, error.status)
         call.status, call.result = status, result
         self.calls.append(call)
         await self._notify()
         if status == 204:
             return web.Response(status=204)
-        return web.json_response(result, status=status)
+        return _json(result, status)
 
     async def _route(self, method: str, path: str, body: Any) -> tuple[Any, int]:
         parts = path.strip("/").split("/")
@@ -501,6 +500,12 @@ class FakeDiscord:
                 return self._callback(interaction_id, token, body), 200
             case "POST", ["webhooks", _, token]:
                 record = self._by_token(token)
+                if record.loading and record.original is not None:
+                    # The first followup after "thinking…" replaces that message (and
+                    # keeps its visibility, whatever flags the followup asks for).
+                    record.loading = False
+                    self._edit(record.original, body)
+                    return record.original, 200
                 message = self._new_message(record.channel_id, body, BOT_ID)
                 record.followups.append(message)
                 return message, 200
@@ -603,7 +608,7 @@ class FakeDiscord:
             self._check(data)
             record.original = self._new_message(record.channel_id, data, BOT_ID)
             if kind == 5:
-                record.original["content"] = ""
+                record.loading = True
             resource = {"type": kind, "message": record.original}
         elif kind == 7 and record.message_id in self.messages:  # edit the clicked message
             self._edit(self.messages[record.message_id], data)
@@ -712,6 +717,13 @@ class FakeDiscord:
         if content is None:
             return web.Response(status=404)
         return web.Response(body=content, content_type="application/octet-stream")
+
+
+def _json(value: Any, status: int) -> web.Response:
+    # discord.py parses a body as JSON only for exactly "application/json" (no charset).
+    return web.Response(
+        body=json.dumps(value).encode(), status=status, headers={"Content-Type": "application/json"}
+    )
 
 
 async def _body(request: web.Request) -> Any:
