@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.content.importer import has_content, import_paths
+from bot.games.service import Games
 from bot.store import migrate
 from bot.store.db import make_engine
+from bot.store.games import SqlGameStore
 from bot.store.sql import SqlStore
 from bot.tutor import Tutor
 
@@ -27,6 +29,7 @@ class App:
     engine: AsyncEngine
     store: SqlStore
     tutor: Tutor
+    games: Games
 
     async def close(self) -> None:
         self.store.db.dispose()
@@ -42,4 +45,4 @@ async def start(settings: Settings, *, seed_content: bool = True) -> App:
         log.info("first start: imported %s: %s", settings.content_dir, "; ".join(report.lines()))
     store = SqlStore(engine)
     tutor = Tutor(store, default_tz=settings.default_tz, daily_opt_in=DAILY_OPT_IN)
-    return App(settings, engine, store, tutor)
+    return App(settings, engine, store, tutor, Games(tutor, SqlGameStore(store)))

@@ -125,7 +125,7 @@ class TutorStore(Protocol):
         timezone: str,
         daily_enabled: bool = True,
     ) -> UserRow:
-        """The user of this identity, created (with these defaults) on first contact."""
+        """The user with this identity; created (daily question on or off as given) if new."""
         ...
 
     async def create_ask(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,12 +40,17 @@ from bot.views import (
 )
 
 LETTERS = "ABCDEF"
+# Asks that are rounds of a game (bot.games): scored only through Games.answer.
+GAME_PURPOSES = frozenset({"duel", "groupquiz", "single"})
 RECENT_WINDOW = 3
 USER_CACHE_SIZE = 50_000
 REVISION_CHECK_SECONDS = 5
 REVISION_CHECK = timedelta(
     seconds=REVISION_CHECK_SECONDS
 )  # a question asked within the user's last few asks is not asked again
+
+
+RecordAnswer = Callable[[int | None, int, Callable[[AnswerContext], AnswerRecord]], Awaitable[bool]]
 
 
 def utcnow() -> datetime:
@@ -96,26 +101,24 @@ class Tutor:
         self._bank = None
 
     # -- users -------------------------------------------------------------------
-    async def user(self, ref: UserRef) -> UserRow:
-        """The user's current row (settings included), created on first contact."""
+    async def user(self, ref: UserRef, in_group: bool = False) -> UserRow:
+        """The user's current row (settings included), created on first contact. A user met
+        in a group chat is created without the private daily question: that is for users
+        who start a private chat (they opt in with /daily there)."""
         user = await self.store.user_for(
-            ref.platform,
-            ref.external_id,
-            ref.display_name,
-            self.clock(),
-            self.default_tz,
-            daily_enabled=ref.platform not in self.daily_opt_in,
-        )
+            ref.platform, ref.external_id, ref.display_name, self.clock(), self.default_tz,
+            daily_enabled=not in_group and ref.platform not in self.daily_opt_in,
+        )  # fmt: skip
         self._remember(ref, user.id)
         return user
 
-    async def user_id(self, ref: UserRef) -> int:
+    async def user_id(self, ref: UserRef, in_group: bool = False) -> int:
         """The user's id; an identity never moves to another user, so it is cached."""
         key = (ref.platform, ref.external_id)
         cached = self._user_ids.get(key)
         if cached is not None and cached[1] == ref.display_name:
             return cached[0]
-        return (await self.user(ref)).id
+        return (await self.user(ref, in_group)).id
 
     def _remember(self, ref: UserRef, user_id: int) -> None:
         if len(self._user_ids) >= USER_CACHE_SIZE:
@@ -190,6 +193,17 @@ class Tutor:
     async def answer_open(self, ref: UserRef, letters: str) -> Feedback:
         """Answer the user's latest question, if still open (chats where letters are typed)."""
         return await self._score(await self.user_id(ref), None, letters)
+
+    async def answer_in_game(
+        self, user_id: int, ask_id: int, letters: str, record: RecordAnswer
+    ) -> Feedback:
+        """Score an answer to a game round like `answer`, but store it through `record`
+        (TutorStore.answer's contract), which checks the game in the same transaction."""
+        scoring = _Scoring(self, await self.bank(), user_id, ask_id, letters, self.clock(), True)
+        if not await record(ask_id, user_id, scoring.decide):
+            raise AlreadyAnswered()
+        assert scoring.result is not None
+        return scoring.result
 
     async def _score(self, user_id: int, ask_id: int | None, letters: str) -> Feedback:
         scoring = _Scoring(self, await self.bank(), user_id, ask_id, letters, self.clock())
@@ -342,9 +356,11 @@ class _Scoring:
         ask_id: int | None,
         letters: str,
         now: datetime,
+        in_game: bool = False,
     ) -> None:
         self.tutor, self.bank, self.user_id = tutor, bank, user_id
         self.ask_id, self.letters, self.now = ask_id, letters, now
+        self.in_game = in_game
         self.result: Feedback | None = None
 
     def decide(self, context: AnswerContext) -> AnswerRecord:
@@ -354,6 +370,8 @@ class _Scoring:
             raise NoOpenQuestion() if self.ask_id is None else AskNotFound()
         if ask.user_id is not None and ask.user_id != self.user_id:
             raise NotYourQuestion()
+        if (ask.purpose in GAME_PURPOSES) != self.in_game:
+            raise AskNotFound()  # a game round is answered through the game, and only there
         question = self.bank.questions.get(ask.question_key)
         if question is None:
             raise AskNotFound()

@@ -63,7 +63,7 @@ per (platform, community, member).
 
 State lives in the database (`bot.store.games`, migration 0005): a `games` row per game
 with its deadline, `game_players`, and `game_ratings`. Each round is an ask (purpose
-"duel", "groupquiz" or "group") and its answers are the ordinary attempts, stored once per
+"duel", "groupquiz" or "single") and its answers are the ordinary attempts, stored once per
 UNIQUE(ask, user) by the tutor's answer path; the game row is checked and moved in that
 same transaction. `tick` claims due rows one by one (FOR UPDATE SKIP LOCKED on PostgreSQL,
 a version check everywhere), so several processes never fire a round twice.

@@ -35,8 +35,11 @@ class BotDuel(GameError):
 
 
 class AlreadyInDuel(GameError):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"{name} is already in a duel. Try again when it is over.")
+    def __init__(self, name: str | None) -> None:
+        if name is None:
+            super().__init__("You are already in a duel. Finish it first.")
+        else:
+            super().__init__(f"{name} is already in a duel. Try again when it is over.")
 
 
 class BadRounds(GameError):
@@ -46,7 +49,7 @@ class BadRounds(GameError):
 
 class GameRunning(GameError):
     def __init__(self) -> None:
-        super().__init__("A game is already running here. Wait for it to end (or /stop it) first.")
+        super().__init__("A quiz is already running here. Join in, or wait for it to end.")
 
 
 class NoGameHere(GameError):
@@ -67,3 +70,8 @@ class RoundClosed(GameError):
 class NotYourGame(GameError):
     def __init__(self) -> None:
         super().__init__("Only its players (or whoever started it) can stop this game.")
+
+
+class NotRevealable(GameError):
+    def __init__(self) -> None:
+        super().__init__("Only a single question can be revealed early; quiz rounds run on time.")

@@ -230,6 +230,87 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(String(200))
 
 
+class Game(Base):
+    """A duel, a group quiz or a single group question. Its deadline is when the scheduler's
+    tick must act (expire the invitation, close the round, open the next one)."""
+
+    __tablename__ = "games"
+    __table_args__ = (
+        Index("ix_games_deadline", "deadline"),
+        Index("ix_games_channel", "platform", "channel", "status"),
+        Index("ix_games_ask", "ask_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # duel | quiz | single
+    platform: Mapped[str] = mapped_column(String(20))
+    community: Mapped[str] = mapped_column(String(64))  # Discord guild / Telegram group
+    channel: Mapped[str] = mapped_column(String(64))  # where its messages go
+    # invited | running | finished | declined | cancelled | expired | stopped | stale
+    status: Mapped[str] = mapped_column(String(10))
+    phase: Mapped[str] = mapped_column(String(10))  # invite | round | pause | ""
+    rounds: Mapped[int] = mapped_column(Integer)
+    round_no: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="SET NULL"))
+    round_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    round_seconds: Mapped[int] = mapped_column(Integer)
+    message_ref: Mapped[str | None] = mapped_column(String(100))  # the invitation
+    version: Mapped[int] = mapped_column(Integer)  # bumped by every transition
+
+
+class GamePlayer(Base):
+    __tablename__ = "game_players"
+    __table_args__ = (Index("ix_game_players_user", "user_id"),)
+
+    game_id: Mapped[int] = mapped_column(
+        ForeignKey("games.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    seat: Mapped[int] = mapped_column(Integer)
+    score: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
+
+
+class GameRound(Base):
+    """Each round is an ask; its answers are the ordinary attempts."""
+
+    __tablename__ = "game_rounds"
+    __table_args__ = (UniqueConstraint("ask_id", name="uq_game_rounds_ask"),)
+
+    game_id: Mapped[int] = mapped_column(
+        ForeignKey("games.id", ondelete="CASCADE"), primary_key=True
+    )
+    round_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE"))
+
+
+class GameStanding(Base):
+    """A member's duel rating and quiz points in one community ("<platform>:<id>")."""
+
+    __tablename__ = "game_standings"
+    __table_args__ = (
+        Index("ix_game_standings_rating", "community", "rating"),
+        Index("ix_game_standings_points", "community", "quiz_points"),
+    )
+
+    community: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    rating: Mapped[int] = mapped_column(Integer)
+    duels: Mapped[int] = mapped_column(Integer)
+    wins: Mapped[int] = mapped_column(Integer)
+    losses: Mapped[int] = mapped_column(Integer)
+    draws: Mapped[int] = mapped_column(Integer)
+    quiz_points: Mapped[int] = mapped_column(Integer)
+    quizzes: Mapped[int] = mapped_column(Integer)
+
+
 class ChannelDaily(Base):
     """A group channel's own daily question (e.g. a Discord study group's channel).
 

@@ -1,7 +1,7 @@
 """channel dailies: a group channel's own daily question
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-30 08:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0002"
+down_revision = "0005"  # merged h-games (0005) first; the lead re-chains
 branch_labels = None
 depends_on = None
 

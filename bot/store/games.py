@@ -1,0 +1,384 @@
+"""Game state on SQLAlchemy Core: each method is one transaction on the store's Database.
+
+A transition reads the game row (FOR UPDATE on PostgreSQL; SKIP LOCKED for the tick, so
+several processes share due games without waiting on each other) and writes it back with
+`WHERE version = <read version>`: if anyone else moved the game in between (possible across
+processes on SQLite, which has no row locks), the write matches nothing and the whole
+transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, func, select, update
+
+from bot.games.machine import OPEN, Answer, Game, Seat
+from bot.games.ports import Board, Change, Crowd, Decide, Snapshot, Standing
+from bot.games.views import DUEL, Venue
+from bot.ports import AnswerContext, AnswerRecord, AskRow
+from bot.store.models import Ask, Attempt, GamePlayer, GameRound, GameStanding, User
+from bot.store.models import Game as GameRow
+from bot.store.sql import SqlStore
+from bot.store.statements import dialect_insert
+
+GAMES: Table = GameRow.__table__  # type: ignore[assignment]
+PLAYERS: Table = GamePlayer.__table__  # type: ignore[assignment]
+ROUNDS: Table = GameRound.__table__  # type: ignore[assignment]
+STANDINGS: Table = GameStanding.__table__  # type: ignore[assignment]
+ASKS: Table = Ask.__table__  # type: ignore[assignment]
+LETTERS = "ABCDEF"
+
+
+class Conflict(Exception):
+    """The game moved under this transaction (another process got there first)."""
+
+
+def _game(row: Any, seats: tuple[Seat, ...]) -> Game:
+    return Game(
+        id=row.id, kind=row.kind, venue=Venue(row.platform, row.community, row.channel),
+        status=row.status, phase=row.phase, rounds=row.rounds, round_no=row.round_no,
+        deadline=row.deadline, created_by=row.created_by, created_at=row.created_at,
+        seats=seats, ask_id=row.ask_id, round_started_at=row.round_started_at,
+        round_seconds=row.round_seconds, message_ref=row.message_ref, version=row.version,
+    )  # fmt: skip
+
+
+def _game_values(game: Game) -> dict[str, Any]:
+    return {
+        "kind": game.kind, "platform": game.venue.platform, "community": game.venue.community,
+        "channel": game.venue.channel, "status": game.status, "phase": game.phase,
+        "rounds": game.rounds, "round_no": game.round_no, "deadline": game.deadline,
+        "created_by": game.created_by, "created_at": game.created_at, "ask_id": game.ask_id,
+        "round_started_at": game.round_started_at, "round_seconds": game.round_seconds,
+        "message_ref": game.message_ref,
+    }  # fmt: skip
+
+
+def _standing(row: Any) -> Standing:
+    return Standing(
+        row.user_id, row.display_name or "someone", row.rating, row.duels, row.wins,
+        row.losses, row.draws, row.quiz_points, row.quizzes,
+    )  # fmt: skip
+
+
+class SqlGameStore:
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store  # answers go through its answer path, in our transaction
+        self.db = store.db
+        self.dialect = store.db.dialect
+
+    # -- reading -------------------------------------------------------------------------
+    def _seats(self, conn: Connection, game_id: int) -> tuple[Seat, ...]:
+        rows = conn.execute(
+            select(PLAYERS, User.display_name)
+            .join(User, User.id == PLAYERS.c.user_id)
+            .where(PLAYERS.c.game_id == game_id)
+            .order_by(PLAYERS.c.seat)
+        )
+        return tuple(
+            Seat(r.user_id, r.display_name or "someone", r.seat, r.score, r.correct) for r in rows
+        )
+
+    def _read(self, conn: Connection, where: Any, *, lock: bool, skip_locked: bool) -> Game | None:
+        query = select(GAMES).where(where)
+        if lock:
+            query = query.with_for_update(skip_locked=skip_locked)
+        row = conn.execute(query).first()
+        return _game(row, self._seats(conn, row.id)) if row is not None else None
+
+    def _snapshot(self, conn: Connection, game: Game) -> Snapshot:
+        ask = None
+        answers: tuple[Answer, ...] = ()
+        round_ref = None
+        if game.ask_id is not None:
+            row = conn.execute(select(ASKS).where(ASKS.c.id == game.ask_id)).first()
+            if row is not None:
+                round_ref = row.message_ref
+                order = tuple(int(i) for i in row.option_order.split(","))
+                ask = AskRow(
+                    row.id, row.user_id, row.group_key, row.question_id, order, row.purpose,
+                    row.created_at,
+                )  # fmt: skip
+                answers = tuple(
+                    Answer(
+                        a.user_id,
+                        a.display_name or "someone",
+                        _letters(a.chosen, order),
+                        a.correct,
+                        a.answered_at,
+                    )  # fmt: skip
+                    for a in conn.execute(
+                        select(
+                            Attempt.user_id,
+                            User.display_name,
+                            Attempt.chosen,
+                            Attempt.correct,
+                            Attempt.answered_at,
+                        )
+                        .join(User, User.id == Attempt.user_id)
+                        .where(Attempt.ask_id == game.ask_id)
+                        .order_by(Attempt.answered_at, Attempt.id)
+                    )  # fmt: skip
+                )
+        used = frozenset(
+            conn.scalars(
+                select(ASKS.c.question_id)
+                .join(ROUNDS, ROUNDS.c.ask_id == ASKS.c.id)
+                .where(ROUNDS.c.game_id == game.id)
+            )
+        )
+        standings = {
+            s.user_id: s
+            for s in map(
+                _standing,
+                conn.execute(
+                    select(STANDINGS, User.display_name)
+                    .join(User, User.id == STANDINGS.c.user_id)
+                    .where(
+                        STANDINGS.c.community == game.venue.community_key,
+                        STANDINGS.c.user_id.in_([s.user_id for s in game.seats]),
+                    )
+                ),
+            )
+        }
+        return Snapshot(game, ask, answers, used, standings, round_ref)
+
+    # -- writing -------------------------------------------------------------------------
+    def _apply(self, conn: Connection, before: Game, change: Change) -> Game:
+        game = change.game
+        if change.new_ask is not None:
+            ask_id = conn.scalar(
+                self.store.sql.create_ask,
+                {
+                    "user_id": None,
+                    "group_key": game.venue.group_key,
+                    "question_id": change.new_ask.question_key,
+                    "option_order": ",".join(map(str, change.new_ask.option_order)),
+                    "purpose": game.purpose,
+                    "created_at": game.round_started_at,
+                    "message_ref": None,
+                },
+            )
+            assert ask_id is not None
+            game = replace(game, ask_id=int(ask_id))
+            conn.execute(
+                ROUNDS.insert().values(game_id=game.id, round_no=game.round_no, ask_id=ask_id)
+            )
+        values = _game_values(game)
+        del values["message_ref"]  # written only by set_message_ref (it may come later)
+        moved = conn.execute(
+            update(GAMES)
+            .where(GAMES.c.id == before.id, GAMES.c.version == before.version)
+            .values(**values, version=before.version + 1)
+        )
+        if moved.rowcount != 1:
+            raise Conflict()
+        self._write_seats(conn, game)
+        for s in change.standings:
+            self._write_standing(conn, game.venue.community_key, s)
+        return replace(game, version=before.version + 1)
+
+    def _write_seats(self, conn: Connection, game: Game) -> None:
+        if not game.seats:
+            return
+        insert = dialect_insert(self.dialect, PLAYERS)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=["game_id", "user_id"],
+                set_={"score": insert.excluded.score, "correct": insert.excluded.correct},
+            ),
+            [
+                {"game_id": game.id, "user_id": s.user_id, "seat": s.seat, "score": s.score,
+                 "correct": s.correct}
+                for s in game.seats
+            ],
+        )  # fmt: skip
+
+    def _write_standing(self, conn: Connection, community: str, s: Standing) -> None:
+        values = {
+            "community": community, "user_id": s.user_id, "rating": s.rating, "duels": s.duels,
+            "wins": s.wins, "losses": s.losses, "draws": s.draws, "quiz_points": s.quiz_points,
+            "quizzes": s.quizzes,
+        }  # fmt: skip
+        insert = dialect_insert(self.dialect, STANDINGS)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=["community", "user_id"],
+                set_={k: insert.excluded[k] for k in values if k not in ("community", "user_id")},
+            ),
+            values,
+        )
+
+    # -- the port ------------------------------------------------------------------------
+    async def create(
+        self, game: Game, users: tuple[int, ...], check: Callable[[Crowd], None]
+    ) -> Game:
+        return await self.db.write(self._create, game, users, check)
+
+    def _create(
+        self, conn: Connection, game: Game, users: tuple[int, ...], check: Callable[[Crowd], None]
+    ) -> Game:
+        busy = conn.scalars(
+            select(PLAYERS.c.user_id)
+            .join(GAMES, GAMES.c.id == PLAYERS.c.game_id)
+            .where(PLAYERS.c.user_id.in_(users), GAMES.c.kind == DUEL, GAMES.c.status.in_(OPEN))
+        )
+        kinds = conn.scalars(
+            select(GAMES.c.kind).where(
+                GAMES.c.platform == game.venue.platform,
+                GAMES.c.channel == game.venue.channel,
+                GAMES.c.status.in_(OPEN),
+            )
+        )
+        check(Crowd(frozenset(busy), tuple(kinds)))
+        game_id = conn.scalar(
+            GAMES.insert().values(**_game_values(game), version=0).returning(GAMES.c.id)
+        )
+        assert game_id is not None
+        game = replace(game, id=int(game_id))
+        self._write_seats(conn, game)
+        return game
+
+    async def change(
+        self, game_id: int, decide: Decide, *, due_by: datetime | None = None
+    ) -> Game | None:
+        try:
+            return await self.db.write(self._change, game_id, decide, due_by)
+        except Conflict:
+            return None
+
+    def _change(
+        self, conn: Connection, game_id: int, decide: Decide, due_by: datetime | None
+    ) -> Game | None:
+        where = GAMES.c.id == game_id
+        if due_by is not None:
+            where = and_(where, GAMES.c.deadline <= due_by, GAMES.c.status.in_(OPEN))
+        game = self._read(conn, where, lock=True, skip_locked=due_by is not None)
+        if game is None:
+            return None
+        change = decide(self._snapshot(conn, game))
+        return None if change is None else self._apply(conn, game, change)
+
+    async def answer(
+        self,
+        ask_id: int,
+        user_id: int,
+        check: Callable[[Snapshot | None], None],
+        score: Callable[[AnswerContext], AnswerRecord],
+        after: Decide,
+    ) -> tuple[bool, Game | None]:
+        return await self.db.write(self._answer, ask_id, user_id, check, score, after)
+
+    def _answer(
+        self,
+        conn: Connection,
+        ask_id: int,
+        user_id: int,
+        check: Callable[[Snapshot | None], None],
+        score: Callable[[AnswerContext], AnswerRecord],
+        after: Decide,
+    ) -> tuple[bool, Game | None]:
+        game = self._read(conn, GAMES.c.ask_id == ask_id, lock=True, skip_locked=False)
+        check(None if game is None else self._snapshot(conn, game))
+        assert game is not None
+        # The tutor's own answer path: the ask is read, scored and stored once per
+        # UNIQUE(ask, user), in this transaction.
+        if not self.store._answer(conn, ask_id, user_id, score):
+            return False, None
+        change = after(self._snapshot(conn, game))
+        return True, None if change is None else self._apply(conn, game, change)
+
+    async def open_games(self, venue: Venue) -> list[Game]:
+        return await self.db.read(self._open_games, venue)
+
+    def _open_games(self, conn: Connection, venue: Venue) -> list[Game]:
+        rows = conn.execute(
+            select(GAMES)
+            .where(
+                GAMES.c.platform == venue.platform,
+                GAMES.c.channel == venue.channel,
+                GAMES.c.status.in_(OPEN),
+            )
+            .order_by(GAMES.c.id)
+        ).all()
+        return [_game(r, self._seats(conn, r.id)) for r in rows]
+
+    async def due(self, now: datetime, platforms: tuple[str, ...], limit: int) -> list[int]:
+        return await self.db.read(self._due, now, platforms, limit)
+
+    @staticmethod
+    def _due(conn: Connection, now: datetime, platforms: tuple[str, ...], limit: int) -> list[int]:
+        return list(
+            conn.scalars(
+                select(GAMES.c.id)
+                .where(
+                    GAMES.c.deadline <= now,
+                    GAMES.c.status.in_(OPEN),
+                    GAMES.c.platform.in_(platforms),
+                )
+                .order_by(GAMES.c.deadline)
+                .limit(limit)
+            )
+        )
+
+    async def set_message_ref(self, game_id: int, ref: str) -> None:
+        await self.db.write(self._set_message_ref, game_id, ref)
+
+    @staticmethod
+    def _set_message_ref(conn: Connection, game_id: int, ref: str) -> None:
+        conn.execute(update(GAMES).where(GAMES.c.id == game_id).values(message_ref=ref))
+
+    async def board(self, community: str, user_id: int, limit: int) -> Board:
+        return await self.db.read(self._board, community, user_id, limit)
+
+    @staticmethod
+    def _board(conn: Connection, community: str, user_id: int, limit: int) -> Board:
+        base = (
+            select(STANDINGS, User.display_name)
+            .join(User, User.id == STANDINGS.c.user_id)
+            .where(STANDINGS.c.community == community)
+        )
+        duels = conn.execute(
+            base.where(STANDINGS.c.duels > 0)
+            .order_by(STANDINGS.c.rating.desc(), STANDINGS.c.wins.desc(), STANDINGS.c.user_id)
+            .limit(limit)
+        )
+        quizzes = conn.execute(
+            base.where(STANDINGS.c.quizzes > 0)
+            .order_by(STANDINGS.c.quiz_points.desc(), STANDINGS.c.user_id)
+            .limit(limit)
+        )
+        mine = conn.execute(base.where(STANDINGS.c.user_id == user_id)).first()
+        me = _standing(mine) if mine is not None else None
+        duel_rank = quiz_rank = None
+        if me is not None and me.duels:
+            ahead = select(func.count()).where(
+                STANDINGS.c.community == community,
+                STANDINGS.c.duels > 0,
+                STANDINGS.c.rating > me.rating,
+            )
+            duel_rank = int(conn.scalar(ahead) or 0) + 1
+        if me is not None and me.quizzes:
+            ahead = select(func.count()).where(
+                STANDINGS.c.community == community,
+                STANDINGS.c.quizzes > 0,
+                STANDINGS.c.quiz_points > me.quiz_points,
+            )
+            quiz_rank = int(conn.scalar(ahead) or 0) + 1
+        return Board(
+            tuple(map(_standing, duels)),
+            tuple(map(_standing, quizzes)),
+            me,
+            duel_rank,
+            quiz_rank,
+        )
+
+
+def _letters(chosen: str, order: tuple[int, ...]) -> str:
+    """Stored option indexes ("2,0") as the letters they were shown under ("AC")."""
+    shown = [order.index(int(k)) for k in chosen.split(",") if k != "" and int(k) in order]
+    return "".join(LETTERS[i] for i in sorted(shown))
