@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from adapters.discord.replies import tell
 from bot.views import QuestionView
 
 if TYPE_CHECKING:
@@ -153,6 +154,34 @@ class ExplainButton(
 
 
 DYNAMIC_ITEMS = (AnswerButton, GameAnswerButton, GameButton, ExplainButton)
+NOT_A_BUTTON = "That button is not one of mine. Use /quiz for a question."
+
+
+def on_message(message: discord.Message | None, custom_id: str) -> bool:
+    """Whether the message (as Discord sent it with the click) still has this button."""
+    if message is None:
+        return False
+    for row in message.components:
+        for child in getattr(row, "children", [row]):
+            if getattr(child, "custom_id", None) == custom_id:
+                return True
+    return False
+
+
+async def stale_click(interaction: discord.Interaction[Any]) -> None:
+    """A click discord.py does not dispatch, because the button is no longer on its message
+    (an old client still shows it) or never was (forged): the core still decides, so the
+    member gets the same private notice as any other refused click."""
+    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    if on_message(interaction.message, custom_id):
+        return  # discord.py dispatches it to its DynamicItem
+    for factory in DYNAMIC_ITEMS:
+        match = factory.__discord_ui_compiled_template__.fullmatch(custom_id)
+        if match is not None:
+            item = await factory.from_custom_id(interaction, discord.ui.Button(), match)
+            await item.callback(interaction)
+            return
+    await tell(interaction, NOT_A_BUTTON)
 
 
 def answer_choices(view: QuestionView) -> list[str]:

@@ -23,12 +23,11 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.daily import channel_dailies
-from adapters.discord.buttons import DYNAMIC_ITEMS
+from adapters.discord.buttons import DYNAMIC_ITEMS, stale_click
 from adapters.discord.games import DiscordGamePublisher
 from adapters.discord.handlers import Handlers
 from bot.app import App
 from bot.config import Settings
-from bot.games.service import Games
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +64,10 @@ class TutorBot(discord.Client):
         else:
             await self.tree.sync()
             log.info("discord: commands synced globally")
+
+    async def on_interaction(self, interaction: Interaction) -> None:
+        if interaction.type is discord.InteractionType.component:
+            await stale_click(interaction)
 
     async def on_ready(self) -> None:
         log.info("discord: connected as %s", self.user)
@@ -178,9 +181,7 @@ def build_client(core: App, settings: Settings) -> TutorBot:
     """The client with every command and button, talking to DISCORD_API_URL."""
     if settings.discord_token is None:
         raise DiscordConfigError("DISCORD_TOKEN is not set")
-    games: Games | None = getattr(core, "games", None)  # once the games service is built
-    handlers = Handlers(core, channel_dailies(core), games)
+    handlers = Handlers(core, channel_dailies(core))
     client = TutorBot(handlers, settings.discord_guilds, settings.discord_api_url)
-    if games is not None:
-        games.attach(DiscordGamePublisher(client))
+    core.games.attach(DiscordGamePublisher(client))
     return client

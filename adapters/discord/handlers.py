@@ -14,7 +14,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord import buttons, render
+from adapters.discord import render
 from adapters.discord.games import leaderboard_embed
 from adapters.discord.replies import guarded, tell
 from adapters.discord.uploads import Uploads
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 NOT_IN_SERVER = "Use this command in a server channel."
 MANAGE_SERVER = "Only members with the Manage Server permission can do that."
-NO_GAMES = "Games are not available on this bot yet."
 
 Interaction = discord.Interaction[Any]
 
@@ -52,37 +51,28 @@ def can_manage_server(interaction: Interaction) -> bool:
 
 
 class Handlers:
-    def __init__(
-        self, core: App, channel_dailies: ChannelDailies, games: Games | None = None
-    ) -> None:
+    def __init__(self, core: App, channel_dailies: ChannelDailies) -> None:
         self.core = core
         self.tutor = core.tutor
+        self.games: Games = core.games
         self.channel_dailies = channel_dailies
-        self.games = games
         self.uploads = Uploads(core.engine, core.tutor)
 
     # -- questions -----------------------------------------------------------------------
-    @guarded(ephemeral=False)
+    @guarded()
     async def quiz(self, interaction: Interaction, rounds: int | None = None) -> None:
-        """In a server channel: a question for everyone there (or, with games, a quiz)."""
+        """A question for everyone in the channel; with rounds, a group quiz. The game posts
+        in the channel; the member who asked gets a private note."""
         venue = venue_of(interaction)
-        if venue is not None and self.games is not None:
-            if rounds is None:
-                notice = await self.games.ask_group(venue, user_ref(interaction.user))
-            else:
-                notice = await self.games.start_quiz(venue, user_ref(interaction.user), rounds)
-            await tell(interaction, notice.text)
+        if venue is None:
+            await tell(interaction, NOT_IN_SERVER)
             return
-        if venue is not None:
-            view = await self.tutor.group_question(venue.group_key)
+        ref = user_ref(interaction.user)
+        if rounds is None:
+            notice = await self.games.ask_group(venue, ref)
         else:
-            view = await self.tutor.next_question(user_ref(interaction.user))
-        message = await interaction.followup.send(
-            embed=render.question(view, group=venue is not None),
-            view=buttons.question_view(view),
-            wait=True,
-        )
-        await self.tutor.set_message_ref(view.ask_id, f"{message.channel.id}:{message.id}")
+            notice = await self.games.start_quiz(venue, ref, rounds)
+        await tell(interaction, notice.text)
 
     @guarded()
     async def answer(self, interaction: Interaction, ask_id: int, letters: str) -> None:
@@ -173,11 +163,6 @@ class Handlers:
         await tell(interaction, await self.uploads.load(interaction.user.id, file))
 
     # -- games ---------------------------------------------------------------------------
-    def _games(self) -> Games:
-        if self.games is None:
-            raise _Unavailable()
-        return self.games
-
     @guarded()
     async def duel(
         self, interaction: Interaction, opponent: discord.Member | discord.User, rounds: int | None
@@ -186,7 +171,7 @@ class Handlers:
         if venue is None:
             await tell(interaction, NOT_IN_SERVER)
             return
-        notice = await self._games().challenge(
+        notice = await self.games.challenge(
             venue,
             user_ref(interaction.user),
             user_ref(opponent),
@@ -201,7 +186,7 @@ class Handlers:
         if venue is None:
             await tell(interaction, NOT_IN_SERVER)
             return
-        view = await self._games().leaderboard(venue, user_ref(interaction.user))
+        view = await self.games.leaderboard(venue, user_ref(interaction.user))
         await interaction.followup.send(embed=leaderboard_embed(view, board))
 
     @guarded()
@@ -210,17 +195,17 @@ class Handlers:
         if venue is None:
             await tell(interaction, NOT_IN_SERVER)
             return
-        notice = await self._games().stop(venue, user_ref(interaction.user))
+        notice = await self.games.stop(venue, user_ref(interaction.user))
         await tell(interaction, notice.text)
 
     @guarded()
     async def game_answer(self, interaction: Interaction, ask_id: int, letters: str) -> None:
-        notice = await self._games().answer(user_ref(interaction.user), ask_id, letters)
+        notice = await self.games.answer(user_ref(interaction.user), ask_id, letters)
         await tell(interaction, notice.text)
 
     @guarded()
     async def game_action(self, interaction: Interaction, kind: str, game_id: int) -> None:
-        games, ref = self._games(), user_ref(interaction.user)
+        games, ref = self.games, user_ref(interaction.user)
         if kind == "a":
             notice = await games.accept(game_id, ref)
         elif kind == "d":
@@ -228,11 +213,6 @@ class Handlers:
         else:
             notice = await games.reveal(game_id, ref)
         await tell(interaction, notice.text)
-
-
-class _Unavailable(BadSetting):
-    def __init__(self) -> None:
-        super().__init__(NO_GAMES)
 
 
 async def _edit(message: discord.Message, **changes: Any) -> None:

@@ -10,9 +10,10 @@ never on time.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,12 +23,15 @@ from bot.config import Settings
 from tests.conftest import MINIPACK, settings_for
 from tests.discord.fake_discord import (
     ADMIN_PERMISSIONS,
+    CHANNEL_ID,
+    EPHEMERAL,
     TOKEN,
     FakeDiscord,
     Interaction,
     Json,
     Member,
     buttons,
+    message_text,
 )
 from tests.telegram.conftest import ANSWER_KEY
 
@@ -52,6 +56,11 @@ def wrong_letters(message: Json) -> str:
     right = right_letters(message)
     wrong = [k for k in sorted(options_of(message)) if k not in right]
     return "".join(wrong[: len(right)])
+
+
+def is_round(message: Json) -> bool:
+    """A game round still open: its answer buttons are there."""
+    return any(b["custom_id"].startswith("g:") for b in buttons(message))
 
 
 def custom_id(message: Json, letters: str) -> str:
@@ -102,6 +111,31 @@ class Harness:
     async def reply(self, record: Interaction, index: int = 0) -> Json:
         """The `index`-th message the bot answered an interaction with."""
         return (await self.fake.wait_replies(record, index + 1))[index]
+
+    async def notice(self, record: Interaction) -> str:
+        """The private (ephemeral) note the member got for an interaction."""
+        reply = await self.reply(record)
+        assert reply["flags"] & EPHEMERAL, reply
+        return message_text(reply)
+
+    async def posted(
+        self, match: Callable[[Json], bool] | str, after: int = 0, channel: int = CHANNEL_ID
+    ) -> Json:
+        """The first message in the channel (from the `after`-th on) that `match`es: a
+        predicate, or text its title/content/description contains."""
+        test = match if callable(match) else (lambda m: match in message_text(m))
+
+        def found() -> Json | None:
+            return next((m for m in self.fake.channel(channel)[after:] if test(m)), None)
+
+        return await self.fake.wait_for(found)  # type: ignore[no-any-return]
+
+    def seen(self, channel: int = CHANNEL_ID) -> int:
+        return len(self.fake.channel(channel))
+
+    async def tick(self, seconds: float) -> int:
+        """Let the games act as if `seconds` had passed (no waiting: the clock is given)."""
+        return await self.app.games.tick(datetime.now(UTC) + timedelta(seconds=seconds))
 
 
 def bot_settings(db_url: str, api_url: str, **extra: object) -> Settings:
