@@ -17,8 +17,14 @@ async def test_a_channel_question_is_answered_privately_and_revealed(
     bot: Harness, fake: FakeDiscord, alice: Member, bob: Member
 ) -> None:
     assert {c["name"] for c in fake.commands["global"]} >= {
-        "quiz", "duel", "leaderboard", "explain", "stats", "daily", "import",
-    }  # fmt: skip
+        "quiz",
+        "duel",
+        "leaderboard",
+        "explain",
+        "stats",
+        "daily",
+        "import",
+    }
     asked = await fake.slash(alice, "quiz")
     assert await bot.notice(asked) == "Question posted."
     assert asked.callbacks[0]["type"] == 5  # deferred before any work
@@ -47,16 +53,19 @@ async def test_explain_autocompletes_concept_names(
     bot: Harness, fake: FakeDiscord, alice: Member
 ) -> None:
     typing = await fake.slash(
-        alice, "explain", [{"name": "name", "type": 3, "value": "s", "focused": True}],
+        alice,
+        "explain",
+        [{"name": "name", "type": 3, "value": "s", "focused": True}],
         autocomplete=True,
-    )  # fmt: skip
+    )
     await fake.wait_acknowledged(typing)
     callback = typing.callbacks[0]
     assert callback["type"] == 8
     names = [c["name"] for c in callback["data"]["choices"]]
     assert names and names[0].lower().startswith("s")
-    card = await bot.reply(await fake.slash(alice, "explain", [{"name": "name", "type": 3,
-                                                                  "value": names[0]}]))  # fmt: skip
+    card = await bot.reply(
+        await fake.slash(alice, "explain", [{"name": "name", "type": 3, "value": names[0]}])
+    )
     assert not card["flags"] & EPHEMERAL
     assert names[0] in message_text(card)
     unknown = await fake.slash(alice, "explain", [{"name": "name", "type": 3, "value": "Lambada"}])
