@@ -375,6 +375,12 @@ class FakeDiscord:
             "context": 0,
             **extra,
         }
+        if channel_id in self.dm_channels.values():  # a DM: no server, a user not a member
+            for key in ("guild_id", "member", "guild_locale"):
+                payload.pop(key, None)
+            payload["user"] = user.user()
+            payload["channel"] = {"id": str(channel_id), "type": 1, "recipients": [user.user()]}
+            payload["context"] = 1
         return record, payload
 
     async def slash(
