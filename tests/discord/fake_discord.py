@@ -162,6 +162,7 @@ class FakeDiscord:
         self.dm_channels: dict[int, int] = {}  # user -> DM channel
         self.dm_blocked: set[int] = set()
         self.attachments: dict[str, bytes] = {}
+        self.downloads: list[str] = []  # attachment ids fetched from the CDN
         self.commands: dict[str, list[Json]] = {}  # "global" or guild id -> synced commands
         self.members: dict[int, Member] = {}
         self.identifies = 0
@@ -719,6 +720,8 @@ class FakeDiscord:
 
     # -- CDN ------------------------------------------------------------------------------
     async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        self.downloads.append(request.match_info["id"])
+        await self._notify()
         content = self.attachments.get(request.match_info["id"])
         if content is None:
             return web.Response(status=404)
