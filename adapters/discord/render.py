@@ -26,6 +26,7 @@ CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELD_LIMIT = 1024
+FIELD_NAME_LIMIT = 100  # Discord allows 256; ours are short labels
 FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
 LABEL_LIMIT = 80
@@ -52,15 +53,20 @@ def embed(
     fields: Sequence[tuple[str, str]] = (),
     footer: str = "",
 ) -> discord.Embed:
-    """An embed whose every part is cut to Discord's limits, 6,000 characters in all: the
-    description gives way first (it is the longest part)."""
+    """An embed whose every part is cut to Discord's limits, and 6,000 characters in all:
+    while too long, the longest text (the description or a field's value) gives way."""
     title = cut(title, TITLE_LIMIT)
     footer = cut(footer, FOOTER_LIMIT)
-    fields = [(cut(n, TITLE_LIMIT), cut(v, FIELD_LIMIT)) for n, v in fields[:25]]
-    used = len(title) + len(footer) + sum(len(n) + len(v) for n, v in fields)
-    description = cut(description, max(1, min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - used)))
-    result = discord.Embed(title=title, description=description or None, colour=colour)
-    for name, value in fields:
+    # Names of at most 100 leave room for the texts, so the loop below always ends.
+    names = [cut(n, FIELD_NAME_LIMIT) for n, _v in fields[:25]]
+    texts = [cut(description, DESCRIPTION_LIMIT)] + [cut(v, FIELD_LIMIT) for _n, v in fields[:25]]
+    while (
+        excess := len(title) + len(footer) + sum(map(len, names + texts)) - EMBED_TOTAL_LIMIT
+    ) > 0:
+        longest = max(range(len(texts)), key=lambda k: len(texts[k]))
+        texts[longest] = cut(texts[longest], max(1, len(texts[longest]) - excess))
+    result = discord.Embed(title=title, description=texts[0] or None, colour=colour)
+    for name, value in zip(names, texts[1:], strict=True):
         result.add_field(name=name, value=value or "—", inline=False)
     if footer:
         result.set_footer(text=footer)

@@ -157,7 +157,9 @@ async def bot(db_url: str, fake: FakeDiscord) -> AsyncIterator[Harness]:
     await harness.start()
     yield harness
     await harness.stop()
-    assert not fake.violations, fake.violations
+    assert not fake.violations, fake.violations  # Discord's limits were kept
+    unanswered = [r for r in fake.interactions.values() if not r.acknowledged]
+    assert not unanswered, unanswered  # every interaction was answered or deferred
 
 
 @pytest.fixture
