@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from adapters import daily
 from adapters.discord.notifier import DiscordChannelPoster, DiscordNotifier
-from bot.daily.channel_daily import REVEAL_AFTER, ChannelDailies
+from bot.daily.channel_daily import REVEAL_AFTER, ChannelDailies, WithChannels
 from bot.daily.planning import due_after_change
 from bot.views import UserRef
 from tests.discord.conftest import Harness, custom_id, right_letters, wrong_letters
@@ -152,3 +152,19 @@ async def test_a_member_with_closed_dms_is_not_sent_to_again(
     assert (await sweeper.sweep(due + timedelta(seconds=1))).outcomes == {"blocked": 1}
     user = await bot.app.tutor.user(UserRef("discord", str(alice.id)))
     assert not user.active
+
+
+async def test_the_daily_job_posts_channel_questions_beside_members_dailies(
+    bot: Harness, fake: FakeDiscord, admin: Member
+) -> None:
+    await set_channel(fake, admin, "06:15", "America/New_York")
+    assert bot.client is not None
+    members = daily.sweeper(
+        bot.app, {"discord": daily.channel(DiscordNotifier(bot.client), rate_per_s=50)}
+    )
+    job = WithChannels(members, dailies(bot))  # what the scheduler's one job runs
+    due = due_after_change(datetime.now(UTC), "06:15", "America/New_York")
+    await job.sweep(due + timedelta(seconds=1))
+    assert "Today's question" in message_text(
+        await bot.posted("Today's question", channel=OTHER_CHANNEL_ID)
+    )
