@@ -48,8 +48,8 @@ async def test_one_post_a_day_however_many_sweep_and_then_the_reveal(app: App) -
     channel, view = poster.questions[0]
     assert channel == "42" and view.purpose == "group"
 
-    right = "".join(o.letter for o in view.options)  # whatever it is, Alice answers
-    feedback = await app.tutor.answer(UserRef("discord", "1", "Alice"), view.ask_id, right[0])
+    picks = view.letters[: view.select]  # right or wrong, Alice answers
+    feedback = await app.tutor.answer(UserRef("discord", "1", "Alice"), view.ask_id, picks)
     results = await asyncio.gather(*(s.sweep(due + REVEAL_AFTER) for s in (one, two)))
     assert sum(revealed for _, revealed in results) == 1
     _channel, ref, reveal, answers = poster.reveals[0]
