@@ -45,6 +45,10 @@ async def test_a_channel_question_is_answered_privately_and_revealed(
     reveal = await bot.posted(f"The answer is {right}")
     assert "✅ Alice" in message_text(reveal) and "❌ Bob" in message_text(reveal)
     assert not buttons(fake.messages[question["id"]])  # closed
+    explain = next(b for b in buttons(reveal) if b["custom_id"].startswith("x:"))
+    card = await bot.reply(await fake.click(bob, reveal, explain["custom_id"]))
+    assert card["flags"] & EPHEMERAL
+    assert explain["label"].removeprefix("Explain ") in message_text(card)
     late = await fake.click(bob, question, right_button)  # an old client still shows it
     assert "closed" in (await bot.notice(late)).lower()
 
