@@ -19,6 +19,9 @@ from bot.tutor import utcnow
 
 log = logging.getLogger(__name__)
 
+# Game rounds last 20-90 s: their deadlines are checked every second (one indexed query).
+GAMES_TICK_S = 1.0
+
 
 def channel(notifier: Notifier, rate_per_s: float) -> Channel:
     return Channel(notifier, RateLimiter(rate_per_s, burst=max(1, int(rate_per_s))))
@@ -44,23 +47,32 @@ async def daily_running(
     channels: Mapping[str, Channel],
     posters: Mapping[str, ChannelPoster] | None = None,
 ) -> AsyncIterator[None]:
-    """The sweep job, every ~30 s, while the bots run. On SQLite only one process sweeps.
-    With `posters`, the same job posts the group channels' daily questions."""
+    """The process's scheduler while the bots run: the sweep job every ~30 s (on SQLite in
+    one process only), and the games' deadline tick every GAMES_TICK_S in every process
+    (each due game is claimed by one process; see bot/store/games.py). With `posters`, the
+    sweep job also posts the group channels' own daily questions."""
     lock = SweepLock.for_database(core.settings.database_url)
     try:
         lock.acquire()
+        sweeping = True
     except SweepLockHeld as held:
         log.warning("daily questions are not sent from this process: %s", held)
-        yield
-        return
-    work: DailySweeper | WithChannels = sweeper(core, channels)
-    if posters:
-        work = WithChannels(work, channel_dailies(core, posters))
+        sweeping = False
+    work: DailySweeper | WithChannels | None = None
+    if sweeping:
+        work = sweeper(core, channels)
+        if posters:
+            work = WithChannels(work, channel_dailies(core, posters))
     scheduler = DailyScheduler(work, clock=utcnow)
+    scheduler.add_tick("games-tick", core.games.tick, GAMES_TICK_S)
     scheduler.start()
-    log.info("daily push: sweeping every %ss through %s", scheduler.interval_s, ", ".join(channels))
+    if sweeping:
+        log.info(
+            "daily push: sweeping every %ss through %s", scheduler.interval_s, ", ".join(channels)
+        )
     try:
         yield
     finally:
         scheduler.shutdown()
-        lock.release()
+        if sweeping:
+            lock.release()
