@@ -17,7 +17,7 @@ from contextlib import AsyncExitStack, contextmanager
 from telegram.error import InvalidToken, TelegramError
 
 from adapters.daily import channel, daily_running
-from adapters.discord.client import DiscordConfigError
+from adapters.discord.errors import DiscordConfigError
 from bot.app import App, start
 from bot.config import Settings
 from bot.daily.channel_daily import ChannelPoster

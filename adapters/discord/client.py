@@ -24,6 +24,7 @@ from discord.http import Route
 
 from adapters.daily import channel_dailies
 from adapters.discord.buttons import DYNAMIC_ITEMS, stale_click
+from adapters.discord.errors import DiscordConfigError
 from adapters.discord.games import DiscordGamePublisher
 from adapters.discord.handlers import Handlers
 from bot.app import App
@@ -32,10 +33,6 @@ from bot.config import Settings
 log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[Any]
-
-
-class DiscordConfigError(Exception):
-    """A Discord setting is missing or refused; the message names the variable."""
 
 
 class TutorBot(discord.Client):
@@ -49,9 +46,12 @@ class TutorBot(discord.Client):
             # discord.py keeps its API base in a class attribute: one Discord per process.
             Route.BASE = f"{api_url.rstrip('/')}/api/v10"
         self._use_api_gateway = bool(api_url)
+        self.rest_only = False  # logged in to send (e.g. one sweep): no gateway, no sync
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        if self.rest_only:
+            return
         if self._use_api_gateway:  # the gateway this API names (a fake one in tests)
             _shards, url, _limits = await self.http.get_bot_gateway()
             DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
@@ -158,14 +158,27 @@ def register_commands(tree: app_commands.CommandTree[Any], h: Handlers) -> None:
         await h.import_file(interaction, file)
 
 
+async def _login(client: TutorBot, token: str) -> None:
+    try:
+        await client.login(token)
+    except discord.LoginFailure as error:
+        raise DiscordConfigError("Discord refused DISCORD_TOKEN (invalid token)") from error
+
+
+@asynccontextmanager
+async def rest_session(client: TutorBot, token: str) -> AsyncIterator[TutorBot]:
+    """Logged in over REST only: enough to send messages and DMs (`tutor daily sweep`)."""
+    client.rest_only = True
+    async with client:
+        await _login(client, token)
+        yield client
+
+
 @asynccontextmanager
 async def running(client: TutorBot, token: str) -> AsyncIterator[TutorBot]:
     """Log in and keep the gateway connected in this loop until the block exits."""
     async with client:
-        try:
-            await client.login(token)
-        except discord.LoginFailure as error:
-            raise DiscordConfigError("Discord refused DISCORD_TOKEN (invalid token)") from error
+        await _login(client, token)
         connection = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
         try:
             yield client

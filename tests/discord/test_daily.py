@@ -5,14 +5,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from adapters import daily
+from adapters.cli import daily_sweep
 from adapters.discord.notifier import DiscordChannelPoster, DiscordNotifier
+from bot.app import start
 from bot.daily.channel_daily import REVEAL_AFTER, ChannelDailies, WithChannels
 from bot.daily.planning import due_after_change
 from bot.views import UserRef
-from tests.discord.conftest import Harness, custom_id, right_letters, wrong_letters
+from tests.discord.conftest import (
+    Harness,
+    bot_settings,
+    custom_id,
+    right_letters,
+    wrong_letters,
+)
 from tests.discord.fake_discord import (
     EPHEMERAL,
+    GUILD_ID,
     OTHER_CHANNEL_ID,
     FakeDiscord,
     Json,
@@ -168,3 +179,25 @@ async def test_the_daily_job_posts_channel_questions_beside_members_dailies(
     assert "Today's question" in message_text(
         await bot.posted("Today's question", channel=OTHER_CHANNEL_ID)
     )
+
+
+async def test_tutor_daily_sweep_sends_through_discord_over_rest(
+    db_url: str, fake: FakeDiscord, alice: Member, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = bot_settings(db_url, fake.url)
+    core = await start(settings)
+    try:
+        await core.tutor.set_daily(UserRef("discord", str(alice.id), "Alice"), "07:30", "UTC")
+        await daily.channel_dailies(core).set(
+            "discord", str(OTHER_CHANNEL_ID), str(GUILD_ID), "07:30", "UTC"
+        )
+    finally:
+        await core.close()
+    due = due_after_change(datetime.now(UTC), "07:30", "UTC")
+    assert await daily_sweep(settings, due + timedelta(seconds=1)) == 0
+    assert "(1 sent)" in capsys.readouterr().out
+    assert "Your daily question" in message_text(fake.dms(alice.id)[0])
+    assert "Today's question" in message_text(fake.channel(OTHER_CHANNEL_ID)[0])
+    assert not fake.identifies  # no gateway needed to send
+    assert await daily_sweep(settings, due + timedelta(seconds=2)) == 0
+    assert len(fake.dms(alice.id)) == 1 and len(fake.channel(OTHER_CHANNEL_ID)) == 1
