@@ -37,6 +37,7 @@ OTHER_CHANNEL_ID = 920_000_000_000_000_002
 TOKEN = "ODk5.fake-discord-token.that-must-never-be-logged"
 ACK_DEADLINE_S = 3.0
 EPHEMERAL = 1 << 6
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 # permissions
 MANAGE_GUILD = 1 << 5
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31)
@@ -166,6 +167,7 @@ class FakeDiscord:
         self.commands: dict[str, list[Json]] = {}  # "global" or guild id -> synced commands
         self.members: dict[int, Member] = {}
         self.identifies = 0
+        self.intents = 0  # as the last IDENTIFY asked
         self._sockets: list[web.WebSocketResponse] = []
         self._seq = 0
         self._changed = asyncio.Condition()
@@ -240,6 +242,7 @@ class FakeDiscord:
                     await ws.close(code=4004, message=b"Authentication failed.")
                     break
                 self.identifies += 1
+                self.intents = int(payload["d"].get("intents", 0))
                 await self._dispatch(ws, "READY", self._ready())
                 await self._dispatch(ws, "GUILD_CREATE", self._guild())
                 await self._notify()

@@ -25,6 +25,7 @@ async def test_a_channel_question_is_answered_privately_and_revealed(
         "daily",
         "import",
     }
+    assert not fake.intents & PRIVILEGED_INTENTS  # nothing to switch on in the portal
     asked = await fake.slash(alice, "quiz")
     assert await bot.notice(asked) == "Question posted."
     assert asked.callbacks[0]["type"] == 5  # deferred before any work
