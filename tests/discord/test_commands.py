@@ -6,6 +6,7 @@ from tests.discord.conftest import Harness, custom_id, is_round, right_letters, 
 from tests.discord.fake_discord import (
     CHANNEL_ID,
     EPHEMERAL,
+    PRIVILEGED_INTENTS,
     FakeDiscord,
     Member,
     buttons,
