@@ -34,6 +34,7 @@ from bot.daily.store import (
     UNKNOWN,
     DailyStore,
 )
+from bot.logs import setup_logging
 from bot.store import migrate
 from bot.store.db import make_engine
 from bot.tutor import utcnow
@@ -89,16 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"tutor: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and a Telegram URL holds the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    setup_logging(settings.log_level, settings.log_format)
     try:
         return asyncio.run(dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `tutor chat | head`)
+        sys.stderr.close()
+        return 0
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -11,17 +11,21 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, contextmanager
 
+from sqlalchemy import text
+from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from adapters.daily import channel, daily_running
 from adapters.discord.errors import DiscordConfigError
+from adapters.http import serving
 from bot.app import App, start
 from bot.config import Settings
 from bot.daily.channel_daily import ChannelPoster
 from bot.daily.sweeper import Channel
+from bot.health import Health
 
 log = logging.getLogger("tutor.run")
 
@@ -46,13 +50,22 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
             async with AsyncExitStack() as platforms:
                 channels: dict[str, Channel] = {}
                 posters: dict[str, ChannelPoster] = {}
+                checks: dict[str, Check] = {}
                 if settings.telegram_token is not None:
-                    channels["telegram"] = await _telegram(platforms, core, settings)
+                    channels["telegram"], checks["telegram"] = await _telegram(
+                        platforms, core, settings
+                    )
                 if settings.discord_token is not None:
-                    channels["discord"], posters["discord"] = await _discord(
+                    channels["discord"], posters["discord"], checks["discord"] = await _discord(
                         platforms, core, settings
                     )
                 await platforms.enter_async_context(daily_running(core, channels, posters))
+                if settings.http_listen:
+                    health = Health()
+                    health.add("database", database_check(core))
+                    for name, check in checks.items():
+                        health.add(name, check)
+                    await platforms.enter_async_context(serving(health, settings.http_listen))
                 log.info("running; Ctrl-C or SIGTERM stops")
                 await stop.wait()
                 log.info("stopping")
@@ -70,19 +83,25 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
     return 0
 
 
-async def _telegram(platforms: AsyncExitStack, core: App, settings: Settings) -> Channel:
+Check = Callable[[], Awaitable[str | None]]
+
+
+async def _telegram(
+    platforms: AsyncExitStack, core: App, settings: Settings
+) -> tuple[Channel, Check]:
     from adapters.telegram.app import build_application
     from adapters.telegram.app import running as telegram_running
     from adapters.telegram.notifier import TelegramNotifier
 
     application = build_application(core, settings)
     await platforms.enter_async_context(telegram_running(application, settings))
-    return channel(TelegramNotifier(application.bot), settings.telegram_daily_rate)
+    notifier = TelegramNotifier(application.bot)
+    return channel(notifier, settings.telegram_daily_rate), telegram_check(application.bot)
 
 
 async def _discord(
     platforms: AsyncExitStack, core: App, settings: Settings
-) -> tuple[Channel, ChannelPoster]:
+) -> tuple[Channel, ChannelPoster, Check]:
     from adapters.discord.client import build_client
     from adapters.discord.client import running as discord_running
     from adapters.discord.notifier import DiscordChannelPoster, DiscordNotifier
@@ -92,9 +111,29 @@ async def _discord(
     await platforms.enter_async_context(
         discord_running(client, settings.discord_token.get_secret_value())
     )
-    return channel(DiscordNotifier(client), settings.discord_daily_rate), DiscordChannelPoster(
-        client
-    )
+
+    async def connected() -> str | None:
+        return None if client.is_ready() and not client.is_closed() else "gateway not connected"
+
+    notifier = DiscordNotifier(client)
+    return channel(notifier, settings.discord_daily_rate), DiscordChannelPoster(client), connected
+
+
+def database_check(core: App) -> Callable[[], Awaitable[str | None]]:
+    async def check() -> str | None:
+        async with core.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return None
+
+    return check
+
+
+def telegram_check(bot: Bot) -> Callable[[], Awaitable[str | None]]:
+    async def check() -> str | None:
+        await bot.get_me()
+        return None
+
+    return check
 
 
 @contextmanager

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+def parse_host_port(value: str) -> tuple[str, int]:
+    """'host:port' (or ':port', meaning all interfaces) -> (host, port); ValueError if not."""
+    host, sep, port_text = value.rpartition(":")
+    if not sep or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ValueError(
+            f"{value!r} is not host:port with a port from 1 to 65535, e.g. 0.0.0.0:8080"
+        )
+    return host.strip("[]") or "0.0.0.0", int(port_text)
 
 
 class SettingsError(Exception):
@@ -22,6 +33,10 @@ class Settings(BaseSettings):
     content_dir: Path = Field(SHIPPED_CONTENT, alias="TUTOR_CONTENT_DIR")
     default_tz: str = Field("UTC", alias="TUTOR_DEFAULT_TZ")
     log_level: str = Field("INFO", alias="TUTOR_LOG_LEVEL")
+    # auto: JSON lines when stdout is not a terminal, readable lines when it is.
+    log_format: Literal["auto", "json", "text"] = Field("auto", alias="TUTOR_LOG_FORMAT")
+    # host:port for /healthz and /metrics during `tutor run`; off when unset.
+    http_listen: str | None = Field(None, alias="TUTOR_HTTP")
 
     telegram_token: SecretStr | None = Field(None, alias="TELEGRAM_TOKEN")
     telegram_api_url: str = Field("https://api.telegram.org", alias="TELEGRAM_API_URL")
@@ -59,6 +74,14 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not an IANA time zone such as Europe/Berlin") from None
+        return value
+
+    @field_validator("http_listen", mode="before")
+    @classmethod
+    def _check_http(cls, value: object) -> object:
+        if value in ("", None):
+            return None
+        parse_host_port(str(value))
         return value
 
     @field_validator("telegram_admins")

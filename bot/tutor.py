@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import learning
+from bot import learning, metrics
 from bot.bank import Bank, ConceptData, QuestionData
 from bot.daily.planning import due_after_change
 from bot.errors import (
@@ -140,6 +140,7 @@ class Tutor:
         )
         if question is None:
             raise NoQuestions()
+        metrics.record_ask(ref.platform, purpose)
         return await self.ask(question, user_id=user_id, purpose=purpose)
 
     async def group_question(self, group_key: str) -> QuestionView:
@@ -148,6 +149,7 @@ class Tutor:
         questions = bank.active_questions
         if not questions:
             raise NoQuestions()
+        metrics.record_ask(group_key.partition(":")[0], "group")
         return await self.ask(self.rng.choice(questions), group_key=group_key, purpose="group")
 
     async def ask(
@@ -188,11 +190,15 @@ class Tutor:
 
     # -- answering ---------------------------------------------------------------
     async def answer(self, ref: UserRef, ask_id: int, letters: str) -> Feedback:
-        return await self._score(await self.user_id(ref), ask_id, letters)
+        feedback = await self._score(await self.user_id(ref), ask_id, letters)
+        metrics.record_answer(ref.platform, feedback.correct)
+        return feedback
 
     async def answer_open(self, ref: UserRef, letters: str) -> Feedback:
         """Answer the user's latest question, if still open (chats where letters are typed)."""
-        return await self._score(await self.user_id(ref), None, letters)
+        feedback = await self._score(await self.user_id(ref), None, letters)
+        metrics.record_answer(ref.platform, feedback.correct)
+        return feedback
 
     async def answer_in_game(
         self, user_id: int, ask_id: int, letters: str, record: RecordAnswer

@@ -49,7 +49,10 @@ def single_answer_pack(tmp_path: Path) -> Path:
 
 
 def test_chat_through_a_pipe(db_url: str, tmp_path: Path) -> None:
-    script = "/quiz\nA\n/explain glacier\n/explain glaicer\n/stats\n/nonsense\nB\n/quiz\nZ\n/quit\n"
+    script = (
+        "/quiz\nA\n/explain glacier\n/explain glaicer\n/stats\n/nonsense\nB\n/quiz\nF\n"
+        "hello\nI think B\n/quit\n"
+    )
     done = tutor("chat", stdin=script, db_url=db_url, content=single_answer_pack(tmp_path))
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -60,7 +63,9 @@ def test_chat_through_a_pipe(db_url: str, tmp_path: Path) -> None:
     assert "Answered: 1" in out
     assert "Unknown command /nonsense" in out
     assert "There is no open question" in out  # B after the question was answered
-    assert "is not an option here" in out  # Z
+    assert "is not an option here" in out  # F on a four-option question
+    assert "does not look like an answer" in out  # hello
+    assert out.count("The answer is") == 2  # "I think B" answered the second question
     assert out.rstrip().endswith("Goodbye — see you at the next question.")
 
 

@@ -1,44 +1,52 @@
-"""Plain-text rendering of core views for the terminal."""
+"""Plain-text rendering of core views for the terminal, at the terminal's width."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 
+from bot.text import flow
 from bot.views import ConceptView, Feedback, QuestionView, Stats
 
-WIDTH = 78
+MIN_WIDTH, MAX_WIDTH = 40, 100
 
 
-def _wrap(text: str, indent: str = "") -> str:
-    """Re-flow paragraphs to the terminal width; keep "- " list items on lines of their own."""
-    blocks: list[str] = []
-    for paragraph in text.strip().split("\n\n"):
-        items: list[str] = []
-        for line in paragraph.splitlines():
-            if line.lstrip().startswith("- ") or not items:
-                items.append(line.strip())
-            else:
-                items[-1] += " " + line.strip()
-        blocks.append(
-            "\n".join(
-                textwrap.fill(
-                    " ".join(item.split()),
-                    WIDTH,
-                    initial_indent=indent,
-                    subsequent_indent=indent + ("  " if item.startswith("- ") else ""),
-                )  # fmt: skip
-                for item in items
-            )
+def width() -> int:
+    """The terminal's width (78 when it cannot be told, e.g. in a pipe), within bounds."""
+    columns = shutil.get_terminal_size((78, 24)).columns
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns - 2))
+
+
+def stars(difficulty: int) -> str:
+    return "★" * difficulty + "☆" * max(0, 3 - difficulty)
+
+
+def _wrap(text: str, indent: str = "", cols: int | None = None) -> str:
+    """Flowing paragraphs wrapped to the width; list items hang, code stays as written."""
+    cols = cols or width()
+    lines: list[str] = []
+    for line in flow(text).splitlines():
+        if not line or line.startswith(("    ", "```")):
+            lines.append(line)
+            continue
+        hang = "  " if line.lstrip().startswith(("- ", "* ", "• ")) else ""
+        lines.append(
+            textwrap.fill(line, cols, initial_indent=indent, subsequent_indent=indent + hang)
         )
-    return "\n\n".join(blocks)
+    return "\n".join(lines)
 
 
 def question(view: QuestionView) -> str:
-    lines = [f"[{view.domain} · difficulty {view.difficulty}]", _wrap(view.scenario), ""]
+    cols = width()
+    header = f"[{view.domain} · {stars(view.difficulty)}]"
+    lines = [textwrap.fill(header, cols), _wrap(view.scenario, cols=cols), ""]
     for option in view.options:
         lines.append(
             textwrap.fill(
-                option.text, WIDTH, initial_indent=f"  {option.letter}) ", subsequent_indent="     "
+                flow(option.text).replace("\n", " "),
+                cols,
+                initial_indent=f"  {option.letter}) ",
+                subsequent_indent="     ",
             )
         )
     hint = (
@@ -52,6 +60,7 @@ def question(view: QuestionView) -> str:
 
 
 def feedback(fb: Feedback) -> str:
+    cols = width()
     verdict = "Correct!" if fb.correct else "Not quite."
     right = "".join(fb.right)
     lines = [
@@ -62,38 +71,47 @@ def feedback(fb: Feedback) -> str:
     for option in fb.options:
         mark = "✓" if option.correct else "✗"
         you = " (your pick)" if option.chosen else ""
-        lines.append(_wrap(f"{option.letter} {mark}{you}: {option.why}", "  "))
-    lines += ["", _wrap(fb.explanation)]
+        lines.append(_wrap(f"{option.letter} {mark}{you}: {option.why}", "  ", cols))
+    lines += ["", _wrap(fb.explanation, cols=cols)]
     if fb.concepts:
         names = ", ".join(c.name for c in fb.concepts)
-        lines += ["", f"Concepts: {names}  (type /explain NAME to read a card)"]
+        lines += ["", _wrap(f"Concepts: {names} (type /explain NAME to read a card)", cols=cols)]
     if fb.streak:
         lines.append(f"Daily streak: {fb.streak} day(s).")
     return "\n".join(lines)
 
 
 def concept(card: ConceptView) -> str:
+    cols = width()
     lines = [
-        f"{card.title}  [{card.category}]",
+        textwrap.fill(f"{card.title}  [{card.category}]", cols),
         "",
-        _wrap(card.summary),
+        _wrap(card.summary, cols=cols),
         "",
-        _wrap(card.explanation),
+        _wrap(card.explanation, cols=cols),
     ]
     if card.related:
-        lines += ["", "Related: " + ", ".join(name for _id, name in card.related)]
+        related = "Related: " + ", ".join(name for _id, name in card.related)
+        lines += ["", _wrap(related, cols=cols)]
     return "\n".join(lines)
 
 
 def stats(s: Stats) -> str:
     if not s.answered:
         return "No answers yet. Send /quiz to start."
-    lines = [f"Answered: {s.answered}   Correct: {s.correct}   Accuracy: {_pct(s.accuracy)}"]
+    cols = width()
+    # Columns: domain (wrapped at word boundaries) | answered | accuracy | bar
+    numbers = 8 + 7 + 11
+    name_cols = max(16, cols - numbers)
+    lines = [f"Answered: {s.answered}   Correct: {s.correct}   Accuracy: {_pct(s.accuracy)}", ""]
+    lines.append(f"{'Domain':<{name_cols}}{'Answered':>8} {'Right':>6} {'':10}")
     for d in s.domains:
+        names = textwrap.wrap(d.title, name_cols - 1) or [d.id]
         bar = "█" * round(10 * (d.accuracy or 0))
-        lines.append(f"  {d.title[:48]:<48} {d.answered:>4}  {_pct(d.accuracy):>5} {bar}")
+        lines.append(f"{names[0]:<{name_cols}}{d.answered:>8} {_pct(d.accuracy):>6} {bar}")
+        lines += [f"  {more}" for more in names[1:]]
     if s.due_reviews:
-        lines.append(f"Reviews due now: {s.due_reviews}")
+        lines += ["", f"Reviews due now: {s.due_reviews}"]
     if s.streak:
         lines.append(f"Daily streak: {s.streak} (best {s.best_streak})")
     return "\n".join(lines)

@@ -11,8 +11,9 @@ import sys
 from typing import TextIO
 
 from adapters.console import render
+from bot.answers_text import read_answer
 from bot.errors import TutorError
-from bot.tutor import Tutor, parse_letters
+from bot.tutor import Tutor
 from bot.views import UserRef
 
 HELP = """Commands:
@@ -70,10 +71,15 @@ class ConsoleSession:
                 self.say(render.stats(await self.tutor.stats(self.user)))
             elif command.startswith("/"):
                 self.say(f"Unknown command {command}. Type /help to see what I understand.")
-            elif parse_letters(line):
-                self.say(render.feedback(await self.tutor.answer_open(self.user, line)))
+            elif (letters := read_answer(line)) is not None:
+                answer = "".join(letters)
+                self.say(render.feedback(await self.tutor.answer_open(self.user, answer)))
             else:
-                self.say("I did not understand that. Answer with a letter, or type /help.")
+                self.say(
+                    "That does not look like an answer. Reply with the letter of an option, "
+                    "e.g. B (or AC when a question asks for two), send /quiz for a question, "
+                    "or /help."
+                )
         except TutorError as error:
             self.say(error.message)
         return True

@@ -6,10 +6,14 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+# Replicas that start together must not run the same migration twice: on PostgreSQL the
+# upgrade holds this transaction-scoped advisory lock (SQLite serialises writers anyway).
+MIGRATION_LOCK_KEY = 0x5AA7_0710
 
 
 def alembic_config() -> Config:
@@ -25,4 +29,8 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         await connection.run_sync(_run)

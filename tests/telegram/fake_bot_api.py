@@ -95,6 +95,8 @@ class FakeBotAPI:
     files: dict[str, bytes] = field(default_factory=dict)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     answered_queries: set[str] = field(default_factory=set)
+    # While set, every API call gets 502 Bad Gateway, as from a proxy whose upstream is gone.
+    down: bool = False
 
     def __post_init__(self) -> None:
         self._updates: list[Json] = []
@@ -177,6 +179,10 @@ class FakeBotAPI:
     # -- HTTP ----------------------------------------------------------------------------
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
+        if self.down:
+            return web.json_response(
+                {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502
+            )
         params = await _params(request)
         call = Call(method, params)
         if request.match_info["token"] != self.token:

@@ -1,0 +1,47 @@
+"""Text shaping shared by every adapter: authored YAML text -> flowing paragraphs.
+
+Question banks are written as YAML, often as literal blocks (`|`) whose lines break every
+~88 characters. Shown as they are, a phone shows a hard break in the middle of each line.
+`flow` joins the lines of each paragraph into one, and keeps what must stay on its own line:
+blank lines between paragraphs, list items ("- ", "* ", "• ", "1. ", "2) "), and code
+(lines indented by four or more spaces, or between ``` fences). Adapters then wrap to
+their width (the terminal) or let the client do it (Telegram, Discord).
+"""
+
+from __future__ import annotations
+
+import re
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+_FENCE = "```"
+
+
+def flow(text: str) -> str:
+    """Re-flow `text`: one line per paragraph or list item; code and blank lines kept."""
+    out: list[str] = []
+    in_fence = False
+    joinable = False  # the last output line is prose that the next prose line continues
+    for raw in text.strip("\n").splitlines():
+        line = raw.rstrip()
+        if line.lstrip().startswith(_FENCE):
+            in_fence = not in_fence
+            out.append(line.strip())
+            joinable = False
+        elif in_fence or line.startswith("    ") and not joinable:
+            out.append(line)
+            joinable = False
+        elif not line.strip():
+            if out and out[-1] != "":
+                out.append("")
+            joinable = False
+        elif _LIST_ITEM.match(line):
+            out.append(" ".join(line.split()))
+            joinable = True  # a wrapped item continues on the next line
+        elif joinable:
+            out[-1] = f"{out[-1]} {' '.join(line.split())}"
+        else:
+            out.append(" ".join(line.split()))
+            joinable = True
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)
