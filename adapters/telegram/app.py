@@ -13,13 +13,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, Defaults
 
 from adapters.telegram import redact
 from adapters.telegram.errors import ErrorBoundary
+from adapters.telegram.groups import GroupGames, TelegramGamePublisher
 from adapters.telegram.handlers import Handlers, TelegramApp
 from adapters.telegram.ratelimit import RetryingRateLimiter
 from adapters.telegram.uploads import Uploads
@@ -38,6 +45,14 @@ COMMANDS = (
     BotCommand("help", "What I can do"),
 )
 ADMIN_COMMANDS = (*COMMANDS, BotCommand("import", "Import a .yaml file (caption or reply)"))
+GROUP_COMMANDS = (
+    BotCommand("quiz", "A question for everyone; /quiz 5 for a 5-round quiz"),
+    BotCommand("duel", "Reply to a member's message to challenge them"),
+    BotCommand("leaderboard", "This group's best duellists and quiz players"),
+    BotCommand("stopgame", "Stop the game you started or play in"),
+    BotCommand("explain", "A concept card, e.g. /explain S3"),
+    BotCommand("help", "What I can do"),
+)
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -96,8 +111,10 @@ def build_application(
         .post_init(post_init)
         .build()
     )
-    handlers = Handlers(core.tutor, admins)
+    handlers = Handlers(core.tutor, admins, core.games)
+    GroupGames(core.games).register(application)  # before the private-chat handlers
     handlers.register(application)
+    core.games.attach(TelegramGamePublisher(application.bot))
     Uploads(core.engine, core.tutor, admins).register(application)
     handlers.register_fallback(application)
     application.add_error_handler(ErrorBoundary(core.tutor))
@@ -108,6 +125,7 @@ async def set_commands(application: TelegramApp, admins: frozenset[int]) -> None
     """Register the command menu; admins also see /import in their private chat."""
     bot = application.bot
     await bot.set_my_commands(COMMANDS)
+    await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
     for admin in sorted(admins):
         try:
             await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))

@@ -33,6 +33,8 @@ from telegram.ext import (
 
 from adapters.telegram import callbacks, keyboards, render
 from adapters.telegram.callbacks import Answer, Explain, NextQuestion, Toggle
+from bot.games.service import Games
+from bot.games.views import Venue
 from bot.tutor import Tutor
 from bot.views import QuestionView, UserRef
 
@@ -68,9 +70,10 @@ def is_group(chat: Chat) -> bool:
 class Handlers:
     """The student-facing side of the bot."""
 
-    def __init__(self, tutor: Tutor, admins: frozenset[int]) -> None:
+    def __init__(self, tutor: Tutor, admins: frozenset[int], games: Games | None = None) -> None:
         self.tutor = tutor
         self.admins = admins
+        self.games = games
 
     def register(self, application: TelegramApp) -> None:
         for name, callback in (
@@ -163,6 +166,12 @@ class Handlers:
     # -- questions -----------------------------------------------------------------------
     async def send_question(self, context: Context, chat: Chat, user: User) -> None:
         group = is_group(chat)
+        if group and self.games is not None:
+            # A group question is a game: it closes and reveals (bot.games), and the core
+            # posts it through the game publisher.
+            venue = Venue(PLATFORM, str(chat.id), str(chat.id))
+            await self.games.ask_group(venue, user_ref(user))
+            return
         view: QuestionView = (
             await self.tutor.group_question(group_key(chat))
             if group

@@ -149,6 +149,8 @@ def accept(game: Game, user_id: int, now: datetime) -> Game:
     _check_invited(game)
     if user_id != game.seats[1].user_id:
         raise errors.NotYourInvitation()
+    if game.deadline is not None and now >= game.deadline:  # the tick has not expired it yet
+        raise errors.InvitationClosed(EXPIRED)
     return replace(game, status=RUNNING, phase=PAUSE, deadline=now)
 
 

@@ -13,11 +13,16 @@ from bot.games.views import GameView, Venue
 from bot.ports import AnswerContext, AnswerRecord, AskRow
 
 
+class ChannelGone(Exception):
+    """Raised by a publisher when the bot can no longer write to the channel (removed from
+    the group, channel deleted): the service then stops the channel's open games."""
+
+
 class GamePublisher(Protocol):
     """Posts game views in a platform's channels (one publisher per platform).
 
-    Raising is allowed (the service logs it and the game goes on), but a publisher should
-    wait out its platform's rate limits itself.
+    Raising is allowed (the service logs it and the game goes on; ChannelGone ends the
+    channel's games), but a publisher should wait out its platform's rate limits itself.
     """
 
     platform: str
@@ -114,12 +119,12 @@ class GameStore(Protocol):
         self,
         ask_id: int,
         user_id: int,
-        check: Callable[[Snapshot | None], None],
+        check: Callable[[Game | None], None],
         score: Callable[[AnswerContext], AnswerRecord],
         after: Decide,
     ) -> tuple[bool, Game | None]:
-        """Check the round (None: no open game has this ask), store the answer through the
-        tutor's answer path, then apply `after` to the game; all in one transaction."""
+        """Check the game whose current round is this ask (None: no game), store the answer
+        through the tutor's answer path, then apply `after` to the game; one transaction."""
         ...
 
     async def open_games(self, venue: Venue) -> list[Game]: ...

@@ -18,7 +18,16 @@ from bot.bank import Bank, QuestionData
 from bot.errors import NoQuestions
 from bot.games import errors, machine, rules
 from bot.games.machine import Game, RoundResult
-from bot.games.ports import Change, Crowd, GamePublisher, GameStore, NewAsk, Snapshot, Standing
+from bot.games.ports import (
+    Change,
+    ChannelGone,
+    Crowd,
+    GamePublisher,
+    GameStore,
+    NewAsk,
+    Snapshot,
+    Standing,
+)
 from bot.games.rules import RULES, Rules
 from bot.games.views import (
     DUEL,
@@ -221,10 +230,10 @@ class Games:
         now = self.clock()
         moves = _Moves()
 
-        def check(snap: Snapshot | None) -> None:
-            if snap is None:
+        def check(game: Game | None) -> None:
+            if game is None:
                 raise errors.RoundClosed()
-            machine.check_answer(snap.game, ask_id, user_id, now)
+            machine.check_answer(game, ask_id, user_id, now)
 
         def after(snap: Snapshot) -> Change | None:
             if not machine.complete(snap.game, snap.answers):
@@ -386,9 +395,11 @@ class Games:
             return None
         try:
             return await publisher.post(venue, view)
+        except ChannelGone as gone:
+            await self._abandon(venue, gone)
         except Exception:
             log.exception("could not post a %s to %s", type(view).__name__, venue)
-            return None
+        return None
 
     async def _edit(self, venue: Venue, message_ref: str | None, view: GameView) -> None:
         publisher = self.publishers.get(venue.platform)
@@ -396,8 +407,18 @@ class Games:
             return
         try:
             await publisher.edit(venue, message_ref, view)
+        except ChannelGone as gone:
+            await self._abandon(venue, gone)
         except Exception:
             log.exception("could not edit %s to a %s", message_ref, type(view).__name__)
+
+    async def _abandon(self, venue: Venue, why: Exception) -> None:
+        """The bot cannot write to the channel any more: stop its open games quietly."""
+        for game in await self.store.open_games(venue):
+            await self.store.change(
+                game.id, lambda snap: Change(machine.stop(snap.game)) if snap.game.open else None
+            )
+        log.info("stopped the open games of %s: cannot write there (%s)", venue, why)
 
     def _invite(self, game: Game, status: str) -> InviteView:
         return InviteView(
@@ -450,7 +471,7 @@ class Games:
             )
             await self._edit(game.venue, snap.round_ref, replace(round_view, closed=True))
             await self._post(game.venue, self._reveal(bank, game, closed))
-        if result.last:
+        if result.last and game.kind != SINGLE:  # a single question's reveal says it all
             await self._post(game.venue, self._over(game, OVER_FINISHED, closed.standings, snap))
 
     def _reveal(self, bank: Bank, game: Game, closed: _Closed) -> RevealView:

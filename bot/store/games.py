@@ -1,10 +1,10 @@
 """Game state on SQLAlchemy Core: each method is one transaction on the store's Database.
 
 A transition reads the game row (FOR UPDATE on PostgreSQL; SKIP LOCKED for the tick, so
-several processes share due games without waiting on each other) and writes it back with
-`WHERE version = <read version>`: if anyone else moved the game in between (possible across
-processes on SQLite, which has no row locks), the write matches nothing and the whole
-transaction is rolled back.
+several processes share due games without waiting on each other; on SQLite, which has no
+row locks, after taking the database's write lock) and writes it back with
+`WHERE version = <read version>`: should anyone else have moved the game in between, the
+write matches nothing and the whole transaction is rolled back.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 
-from bot.games.machine import OPEN, Answer, Game, Seat
+from bot.games.errors import RoundClosed
+from bot.games.machine import OPEN, PAUSE, ROUND, Answer, Game, Seat
 from bot.games.ports import Board, Change, Crowd, Decide, Snapshot, Standing
 from bot.games.views import DUEL, Venue
 from bot.ports import AnswerContext, AnswerRecord, AskRow
@@ -70,39 +71,89 @@ class SqlGameStore:
         self.store = store  # answers go through its answer path, in our transaction
         self.db = store.db
         self.dialect = store.db.dialect
-
-    # -- reading -------------------------------------------------------------------------
-    def _seats(self, conn: Connection, game_id: int) -> tuple[Seat, ...]:
-        rows = conn.execute(
+        # Statements built once (building them costs more CPU than running them).
+        game_id: Any = bindparam("game_id")
+        ask_id: Any = bindparam("ask_id")
+        self.q_game = select(GAMES).where(GAMES.c.id == game_id).with_for_update()
+        self.q_due_game = (
+            select(GAMES)
+            .where(
+                GAMES.c.id == game_id,
+                GAMES.c.deadline <= bindparam("due_by"),
+                GAMES.c.status.in_(OPEN),
+            )
+            .with_for_update(skip_locked=True)
+        )
+        self.q_game_of_ask = select(GAMES).where(GAMES.c.ask_id == ask_id).with_for_update()
+        self.q_seats = (
             select(PLAYERS, User.display_name)
             .join(User, User.id == PLAYERS.c.user_id)
             .where(PLAYERS.c.game_id == game_id)
             .order_by(PLAYERS.c.seat)
         )
-        return tuple(
-            Seat(r.user_id, r.display_name or "someone", r.seat, r.score, r.correct) for r in rows
+        self.q_ask = select(ASKS).where(ASKS.c.id == ask_id)
+        self.q_answers = (
+            select(
+                Attempt.user_id,
+                User.display_name,
+                Attempt.chosen,
+                Attempt.correct,
+                Attempt.answered_at,
+            )
+            .join(User, User.id == Attempt.user_id)
+            .where(Attempt.ask_id == ask_id)
+            .order_by(Attempt.answered_at, Attempt.id)
+        )
+        self.q_used = (
+            select(ASKS.c.question_id)
+            .join(ROUNDS, ROUNDS.c.ask_id == ASKS.c.id)
+            .where(ROUNDS.c.game_id == game_id)
+        )
+        self.q_standings = (
+            select(STANDINGS, User.display_name)
+            .join(User, User.id == STANDINGS.c.user_id)
+            .where(
+                STANDINGS.c.community == bindparam("community"),
+                STANDINGS.c.user_id.in_(bindparam("user_ids", expanding=True)),
+            )
         )
 
-    def _read(self, conn: Connection, where: Any, *, lock: bool, skip_locked: bool) -> Game | None:
-        query = select(GAMES).where(where)
-        if lock:
-            query = query.with_for_update(skip_locked=skip_locked)
-        row = conn.execute(query).first()
-        return _game(row, self._seats(conn, row.id)) if row is not None else None
+    def _write_lock(self, conn: Connection) -> None:
+        """On SQLite, take the database's write lock before reading: a transaction of
+        another process then waits for this one instead of deciding on what it read
+        before this one committed (PostgreSQL locks the game row instead)."""
+        if self.dialect == "sqlite":
+            conn.execute(text("UPDATE games SET version = version WHERE 0"))
+
+    # -- reading -------------------------------------------------------------------------
+    def _read(self, conn: Connection, query: Any, params: dict[str, Any]) -> Game | None:
+        row = conn.execute(query, params).first()
+        return None if row is None else _game(row, self._seats(conn, row.id))
+
+    def _seats(self, conn: Connection, game_id: int) -> tuple[Seat, ...]:
+        return tuple(
+            Seat(r.user_id, r.display_name or "someone", r.seat, r.score, r.correct)
+            for r in conn.execute(self.q_seats, {"game_id": game_id})
+        )
 
     def _snapshot(self, conn: Connection, game: Game) -> Snapshot:
+        """The game with what its next transition may need, and only that: a round's
+        answers while it is open, the questions used before opening one, the players'
+        records when closing the last round."""
         ask = None
         answers: tuple[Answer, ...] = ()
         round_ref = None
+        row = None
         if game.ask_id is not None:
-            row = conn.execute(select(ASKS).where(ASKS.c.id == game.ask_id)).first()
-            if row is not None:
-                round_ref = row.message_ref
-                order = tuple(int(i) for i in row.option_order.split(","))
-                ask = AskRow(
-                    row.id, row.user_id, row.group_key, row.question_id, order, row.purpose,
-                    row.created_at,
-                )  # fmt: skip
+            row = conn.execute(self.q_ask, {"ask_id": game.ask_id}).first()
+        if row is not None:
+            round_ref = row.message_ref
+            order = tuple(int(i) for i in row.option_order.split(","))
+            ask = AskRow(
+                row.id, row.user_id, row.group_key, row.question_id, order, row.purpose,
+                row.created_at,
+            )  # fmt: skip
+            if game.phase == ROUND:
                 answers = tuple(
                     Answer(
                         a.user_id,
@@ -111,40 +162,18 @@ class SqlGameStore:
                         a.correct,
                         a.answered_at,
                     )  # fmt: skip
-                    for a in conn.execute(
-                        select(
-                            Attempt.user_id,
-                            User.display_name,
-                            Attempt.chosen,
-                            Attempt.correct,
-                            Attempt.answered_at,
-                        )
-                        .join(User, User.id == Attempt.user_id)
-                        .where(Attempt.ask_id == game.ask_id)
-                        .order_by(Attempt.answered_at, Attempt.id)
-                    )  # fmt: skip
+                    for a in conn.execute(self.q_answers, {"ask_id": game.ask_id})
                 )
-        used = frozenset(
-            conn.scalars(
-                select(ASKS.c.question_id)
-                .join(ROUNDS, ROUNDS.c.ask_id == ASKS.c.id)
-                .where(ROUNDS.c.game_id == game.id)
-            )
-        )
-        standings = {
-            s.user_id: s
-            for s in map(
-                _standing,
-                conn.execute(
-                    select(STANDINGS, User.display_name)
-                    .join(User, User.id == STANDINGS.c.user_id)
-                    .where(
-                        STANDINGS.c.community == game.venue.community_key,
-                        STANDINGS.c.user_id.in_([s.user_id for s in game.seats]),
-                    )
-                ),
-            )
-        }
+        used: frozenset[int] = frozenset()
+        if game.phase == PAUSE:
+            used = frozenset(conn.scalars(self.q_used, {"game_id": game.id}))
+        standings: dict[int, Standing] = {}
+        if game.phase == ROUND and game.round_no >= game.rounds:
+            users = [s.user_id for s in game.seats] + [a.user_id for a in answers]
+            params = {"community": game.venue.community_key, "user_ids": users}
+            standings = {
+                s.user_id: s for s in map(_standing, conn.execute(self.q_standings, params))
+            }
         return Snapshot(game, ask, answers, used, standings, round_ref)
 
     # -- writing -------------------------------------------------------------------------
@@ -222,6 +251,17 @@ class SqlGameStore:
     def _create(
         self, conn: Connection, game: Game, users: tuple[int, ...], check: Callable[[Crowd], None]
     ) -> Game:
+        if self.dialect == "postgresql":
+            # Two challenges (or quizzes) created at the same moment must not both pass the
+            # checks below: creations touching the same member or channel take turns.
+            keys = sorted(
+                [f"game-user:{u}" for u in users]
+                + [f"game-channel:{game.venue.platform}:{game.venue.channel}"]
+            )
+            for key in keys:
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+        else:
+            self._write_lock(conn)
         busy = conn.scalars(
             select(PLAYERS.c.user_id)
             .join(GAMES, GAMES.c.id == PLAYERS.c.game_id)
@@ -254,10 +294,11 @@ class SqlGameStore:
     def _change(
         self, conn: Connection, game_id: int, decide: Decide, due_by: datetime | None
     ) -> Game | None:
-        where = GAMES.c.id == game_id
-        if due_by is not None:
-            where = and_(where, GAMES.c.deadline <= due_by, GAMES.c.status.in_(OPEN))
-        game = self._read(conn, where, lock=True, skip_locked=due_by is not None)
+        self._write_lock(conn)
+        if due_by is None:
+            game = self._read(conn, self.q_game, {"game_id": game_id})
+        else:
+            game = self._read(conn, self.q_due_game, {"game_id": game_id, "due_by": due_by})
         if game is None:
             return None
         change = decide(self._snapshot(conn, game))
@@ -267,23 +308,27 @@ class SqlGameStore:
         self,
         ask_id: int,
         user_id: int,
-        check: Callable[[Snapshot | None], None],
+        check: Callable[[Game | None], None],
         score: Callable[[AnswerContext], AnswerRecord],
         after: Decide,
     ) -> tuple[bool, Game | None]:
-        return await self.db.write(self._answer, ask_id, user_id, check, score, after)
+        try:
+            return await self.db.write(self._answer, ask_id, user_id, check, score, after)
+        except Conflict:  # another process moved the game (closed the round) meanwhile
+            raise RoundClosed() from None
 
     def _answer(
         self,
         conn: Connection,
         ask_id: int,
         user_id: int,
-        check: Callable[[Snapshot | None], None],
+        check: Callable[[Game | None], None],
         score: Callable[[AnswerContext], AnswerRecord],
         after: Decide,
     ) -> tuple[bool, Game | None]:
-        game = self._read(conn, GAMES.c.ask_id == ask_id, lock=True, skip_locked=False)
-        check(None if game is None else self._snapshot(conn, game))
+        self._write_lock(conn)
+        game = self._read(conn, self.q_game_of_ask, {"ask_id": ask_id})
+        check(game)
         assert game is not None
         # The tutor's own answer path: the ask is read, scored and stored once per
         # UNIQUE(ask, user), in this transaction.

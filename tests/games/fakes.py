@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from bot.bank import Bank
+from bot.games.ports import ChannelGone
 from bot.games.views import GameView, RoundView, Venue
 
 V = TypeVar("V")
@@ -17,8 +18,11 @@ class FakePublisher:
     posts: list[tuple[Venue, GameView, str]] = field(default_factory=list)
     edits: list[tuple[str, GameView]] = field(default_factory=list)
     fail_posts: int = 0  # the next N posts raise, as a platform outage would
+    gone: bool = False  # the bot was removed from every channel
 
     async def post(self, venue: Venue, view: GameView) -> str:
+        if self.gone:
+            raise ChannelGone("bot was kicked from the group chat")
         if self.fail_posts:
             self.fail_posts -= 1
             raise ConnectionError("platform down")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.errors import AlreadyAnswered, AskNotFound
@@ -205,3 +207,18 @@ async def test_a_duel_left_while_the_bot_was_away_ends_with_a_message(table: Tab
     assert over.reason == "stale" and over.rounds_played == 1
     assert table.publisher.edited(RoundView)[-1].closed
     await table.games.challenge(VENUE, ALICE, BOB)  # nobody is stuck in it
+
+
+async def test_simultaneous_challenges_to_one_member_let_one_through(table: Table) -> None:
+    other = await Table(table.db_url, table.clock, table.publisher).open(seed=4)  # a 2nd process
+    try:
+        results = await asyncio.gather(
+            table.games.challenge(VENUE, ALICE, BOB),
+            other.games.challenge(VENUE, CAROL, BOB),
+            return_exceptions=True,
+        )
+    finally:
+        await other.close()
+    refused = [r for r in results if isinstance(r, errors.AlreadyInDuel)]
+    assert len(refused) == 1 and "Bob is already in a duel" in refused[0].message
+    assert len(table.publisher.posted(InviteView)) == 1

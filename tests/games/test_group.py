@@ -87,7 +87,7 @@ async def test_a_single_question_reveals_on_the_button_or_its_timer(table: Table
         ("Carol", False, False),
     ]
     assert pub.edited(RoundView)[-1].closed
-    assert pub.posted(GameOverView)  # the standings of one question
+    assert pub.posted(GameOverView) == []  # the reveal of one question says it all
     with pytest.raises(errors.RoundClosed):
         await games.answer(ALICE, question.question.ask_id, await table.right(question))
     with pytest.raises(errors.GameError):
@@ -173,3 +173,13 @@ async def test_the_tick_serves_only_attached_platforms(table: Table) -> None:
     finally:
         await bare.close()
     assert await table.pass_time(120) == 1
+
+
+async def test_a_channel_the_bot_was_removed_from_ends_its_games(table: Table) -> None:
+    await table.games.start_quiz(VENUE, ALICE, 3)
+    table.publisher.gone = True  # kicked from the group between two rounds
+    assert await table.pass_time(90) == 1  # the round closes; its reveal cannot be posted
+    assert await table.games.store.open_games(VENUE) == []
+    assert await table.pass_time(600) == 0  # nothing is left to fire
+    table.publisher.gone = False
+    await table.games.start_quiz(VENUE, BOB, 1)  # added back: the channel is free

@@ -37,6 +37,8 @@ def test_invitation_expires_after_two_minutes() -> None:
     assert machine.due(game, clock()) is None
     clock.advance(seconds=1)
     assert machine.due(game, clock()) == machine.EXPIRE
+    with pytest.raises(errors.InvitationClosed, match="expired"):  # even before the tick
+        machine.accept(game, BOB[0], clock())
     expired = machine.expire(game)
     assert (expired.status, expired.deadline) == (machine.EXPIRED, None)
     with pytest.raises(errors.InvitationClosed, match="expired"):

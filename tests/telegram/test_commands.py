@@ -6,10 +6,17 @@ from tests.telegram.conftest import Harness, Student, right_letters
 
 
 async def test_commands_are_registered_at_start(bot: Harness) -> None:
-    everyone, admins = bot.fake.calls_to("setMyCommands")
+    everyone, groups, admins = bot.fake.calls_to("setMyCommands")
     names = [c["command"] for c in everyone.params["commands"]]
     assert names == ["start", "quiz", "explain", "stats", "daily", "stop", "help"]
     assert "scope" not in everyone.params
+    assert groups.params["scope"] == {"type": "all_group_chats"}
+    assert [c["command"] for c in groups.params["commands"]][:4] == [
+        "quiz",
+        "duel",
+        "leaderboard",
+        "stopgame",
+    ]
     assert admins.params["scope"] == {"type": "chat", "chat_id": 1001}
     assert [c["command"] for c in admins.params["commands"]][-1] == "import"
 
