@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import discord
 
 from adapters.discord import buttons, render
+from bot.games.ports import ChannelGone
 from bot.games.views import (
     DUEL,
     INVITE_OPEN,
@@ -23,6 +26,9 @@ from bot.games.views import (
 KIND_NAMES = {DUEL: "Duel", "quiz": "Group quiz", "single": "Question"}
 
 
+UNKNOWN_CHANNEL = 10003
+
+
 class DiscordGamePublisher:
     platform = "discord"
 
@@ -31,13 +37,29 @@ class DiscordGamePublisher:
 
     async def post(self, venue: Venue, view: GameView) -> str:
         channel = self.client.get_partial_messageable(int(venue.channel))
-        message = await channel.send(**game_message(view))
+        with _channel_gone(venue):
+            message = await channel.send(**game_message(view))
         return f"{venue.channel}:{message.id}"
 
     async def edit(self, venue: Venue, message_ref: str, view: GameView) -> None:
         channel_id, message_id = message_ref.split(":")
         channel = self.client.get_partial_messageable(int(channel_id))
-        await channel.get_partial_message(int(message_id)).edit(**game_message(view))
+        with _channel_gone(venue):
+            await channel.get_partial_message(int(message_id)).edit(**game_message(view))
+
+
+@contextmanager
+def _channel_gone(venue: Venue) -> Iterator[None]:
+    """The bot was removed, lost its permissions there, or the channel was deleted: the
+    service ends the channel's games (a deleted message is only logged by the service)."""
+    try:
+        yield
+    except discord.Forbidden as error:
+        raise ChannelGone(f"no access to channel {venue.channel}: {error}") from error
+    except discord.NotFound as error:
+        if error.code == UNKNOWN_CHANNEL:
+            raise ChannelGone(f"channel {venue.channel} is gone") from error
+        raise
 
 
 def game_message(view: GameView) -> dict[str, Any]:

@@ -162,6 +162,7 @@ class FakeDiscord:
         self.channel_messages: dict[int, list[str]] = {}  # channel -> message ids in order
         self.dm_channels: dict[int, int] = {}  # user -> DM channel
         self.dm_blocked: set[int] = set()
+        self.no_access: set[int] = set()  # channels the bot was shut out of (403)
         self.attachments: dict[str, bytes] = {}
         self.downloads: list[str] = []  # attachment ids fetched from the CDN
         self.commands: dict[str, list[Json]] = {}  # "global" or guild id -> synced commands
@@ -536,6 +537,8 @@ class FakeDiscord:
                     raise ApiError(404, 10008, "Unknown Message")
                 self._edit(target, body)
                 return target, 200
+            case _, ["channels", channel_id, "messages", *_] if int(channel_id) in self.no_access:
+                raise ApiError(403, 50001, "Missing Access")
             case "POST", ["channels", channel_id, "messages"]:
                 channel = int(channel_id)
                 recipient = next((u for u, c in self.dm_channels.items() if c == channel), None)

@@ -13,7 +13,14 @@ from tests.discord.conftest import (
     right_letters,
     wrong_letters,
 )
-from tests.discord.fake_discord import FakeDiscord, Json, Member, buttons, message_text
+from tests.discord.fake_discord import (
+    CHANNEL_ID,
+    FakeDiscord,
+    Json,
+    Member,
+    buttons,
+    message_text,
+)
 
 PAUSE_S = 6  # past the pause between a reveal and the next round
 ROUND_S = 200  # past any round's time limit
@@ -175,3 +182,17 @@ def custom_id_of(message: Json, label: str) -> str:
 
 def board_option(board: str) -> list[Json]:
     return [{"name": "board", "type": 3, "value": board}]
+
+
+async def test_a_channel_the_bot_was_shut_out_of_ends_its_game(
+    bot: Harness, fake: FakeDiscord, alice: Member
+) -> None:
+    seen = bot.seen()
+    started = await fake.slash(alice, "quiz", [{"name": "rounds", "type": 4, "value": 3}])
+    assert "Quiz started" in await bot.notice(started)
+    await bot.posted(is_round, seen)
+    fake.no_access.add(CHANNEL_ID)  # the bot's role lost the channel
+    await bot.tick(ROUND_S)  # closing the round cannot be shown: the game ends
+    fake.no_access.clear()
+    again = await fake.slash(alice, "quiz", [{"name": "rounds", "type": 4, "value": 1}])
+    assert "Quiz started" in await bot.notice(again)  # no game is left running there
