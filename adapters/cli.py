@@ -10,6 +10,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.discord.errors import DiscordConfigError
 from bot.app import start
 from bot.config import Settings, SettingsError, load_settings
 from bot.content.importer import ImportRefused, import_paths, known_packs, lint_with_database
@@ -178,12 +180,15 @@ async def content_import(settings: Settings, paths: list[Path]) -> int:
 
 async def daily_sweep(settings: Settings, at: datetime | None) -> int:
     """One sweep through the configured platforms, the same code the scheduler runs."""
-    if settings.telegram_token is None:
-        print("tutor daily sweep: no platform to send through: set TELEGRAM_TOKEN", file=sys.stderr)
+    if settings.telegram_token is None and settings.discord_token is None:
+        print(
+            "tutor daily sweep: no platform to send through: set TELEGRAM_TOKEN or DISCORD_TOKEN",
+            file=sys.stderr,
+        )
         return 1
-    from adapters.daily import channel, sweeper
-    from adapters.telegram.app import build_application
-    from adapters.telegram.notifier import TelegramNotifier
+    from adapters.daily import channel, channel_dailies, sweeper
+    from bot.daily.channel_daily import ChannelPoster, WithChannels
+    from bot.daily.sweeper import Channel, DailySweeper
 
     lock = SweepLock.for_database(settings.database_url)
     try:
@@ -193,13 +198,34 @@ async def daily_sweep(settings: Settings, at: datetime | None) -> int:
         return 1
     app = await start(settings)
     try:
-        application = build_application(app, settings)
-        async with application:
-            notifier = TelegramNotifier(application.bot)
-            channels = {"telegram": channel(notifier, settings.telegram_daily_rate)}
-            report = await sweeper(app, channels).sweep(at or utcnow())
+        async with AsyncExitStack() as sessions:
+            channels: dict[str, Channel] = {}
+            posters: dict[str, ChannelPoster] = {}
+            if settings.telegram_token is not None:
+                from adapters.telegram.app import build_application
+                from adapters.telegram.notifier import TelegramNotifier
+
+                application = await sessions.enter_async_context(build_application(app, settings))
+                notifier = TelegramNotifier(application.bot)
+                channels["telegram"] = channel(notifier, settings.telegram_daily_rate)
+            if settings.discord_token is not None:
+                from adapters.discord.client import build_client, rest_session
+                from adapters.discord.notifier import DiscordChannelPoster, DiscordNotifier
+
+                client = build_client(app, settings)
+                token = settings.discord_token.get_secret_value()
+                await sessions.enter_async_context(rest_session(client, token))
+                channels["discord"] = channel(DiscordNotifier(client), settings.discord_daily_rate)
+                posters["discord"] = DiscordChannelPoster(client)
+            work: DailySweeper | WithChannels = sweeper(app, channels)
+            if posters:
+                work = WithChannels(work, channel_dailies(app, posters))
+            report = await work.sweep(at or utcnow())
         print(report.line())
         return 0
+    except DiscordConfigError as error:
+        print(f"tutor daily sweep: {error}", file=sys.stderr)
+        return 1
     finally:
         await app.close()
         lock.release()

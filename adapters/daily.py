@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 from bot.app import App
+from bot.daily.channel_daily import ChannelDailies, ChannelPoster, WithChannels
+from bot.daily.channel_store import ChannelDailyStore
 from bot.daily.lock import SweepLock, SweepLockHeld
 from bot.daily.ratelimit import RateLimiter
 from bot.daily.scheduler import SWEEP_EVERY_S, DailyScheduler
@@ -33,11 +35,22 @@ def sweeper(core: App, channels: Mapping[str, Channel]) -> DailySweeper:
     return DailySweeper(DailyStore(core.store.db), core.tutor, channels, batch=batch)
 
 
+def channel_dailies(
+    core: App, posters: Mapping[str, ChannelPoster] | None = None
+) -> ChannelDailies:
+    return ChannelDailies(ChannelDailyStore(core.store.db), core.tutor, posters)
+
+
 @asynccontextmanager
-async def daily_running(core: App, channels: Mapping[str, Channel]) -> AsyncIterator[None]:
+async def daily_running(
+    core: App,
+    channels: Mapping[str, Channel],
+    posters: Mapping[str, ChannelPoster] | None = None,
+) -> AsyncIterator[None]:
     """The process's scheduler while the bots run: the sweep job every ~30 s (on SQLite in
     one process only), and the games' deadline tick every GAMES_TICK_S in every process
-    (each due game is claimed by one process; see bot/store/games.py)."""
+    (each due game is claimed by one process; see bot/store/games.py). With `posters`, the
+    sweep job also posts the group channels' own daily questions."""
     lock = SweepLock.for_database(core.settings.database_url)
     try:
         lock.acquire()
@@ -45,7 +58,12 @@ async def daily_running(core: App, channels: Mapping[str, Channel]) -> AsyncIter
     except SweepLockHeld as held:
         log.warning("daily questions are not sent from this process: %s", held)
         sweeping = False
-    scheduler = DailyScheduler(sweeper(core, channels) if sweeping else None, clock=utcnow)
+    work: DailySweeper | WithChannels | None = None
+    if sweeping:
+        work = sweeper(core, channels)
+        if posters:
+            work = WithChannels(work, channel_dailies(core, posters))
+    scheduler = DailyScheduler(work, clock=utcnow)
     scheduler.add_tick("games-tick", core.games.tick, GAMES_TICK_S)
     scheduler.start()
     if sweeping:

@@ -19,9 +19,12 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from adapters.daily import channel, daily_running
+from adapters.discord.errors import DiscordConfigError
 from adapters.http import serving
 from bot.app import App, start
 from bot.config import Settings
+from bot.daily.channel_daily import ChannelPoster
+from bot.daily.sweeper import Channel
 from bot.health import Health
 
 log = logging.getLogger("tutor.run")
@@ -31,42 +34,37 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -> int:
     """Run until SIGINT/SIGTERM (or until `stop` is set); the exit status for `tutor run`."""
-    if settings.telegram_token is None:
-        print(
-            "tutor run: the Discord adapter is not built yet, so DISCORD_TOKEN alone cannot "
-            "run anything. Set TELEGRAM_TOKEN to run the Telegram bot.",
-            file=sys.stderr,
-        )
-        return 1
-    from adapters.telegram.app import TelegramConfigError, build_application, check_settings
-    from adapters.telegram.app import running as telegram_running
-    from adapters.telegram.notifier import TelegramNotifier
+    if settings.telegram_token is not None:
+        from adapters.telegram.app import TelegramConfigError, check_settings
 
-    try:
-        check_settings(settings)
-    except TelegramConfigError as error:
-        print(f"tutor run: {error}", file=sys.stderr)
-        return 2
-    if settings.discord_token is not None:
-        log.warning("DISCORD_TOKEN is set, but the Discord adapter is not built yet: ignored")
+        try:
+            check_settings(settings)
+        except TelegramConfigError as error:
+            print(f"tutor run: {error}", file=sys.stderr)
+            return 2
 
     stop = stop or asyncio.Event()
     core = await start(settings)
     try:
         with _stop_on_signals(stop):
             async with AsyncExitStack() as platforms:
-                application = build_application(core, settings)
-                await platforms.enter_async_context(telegram_running(application, settings))
-                channels = {
-                    "telegram": channel(
-                        TelegramNotifier(application.bot), settings.telegram_daily_rate
+                channels: dict[str, Channel] = {}
+                posters: dict[str, ChannelPoster] = {}
+                checks: dict[str, Check] = {}
+                if settings.telegram_token is not None:
+                    channels["telegram"], checks["telegram"] = await _telegram(
+                        platforms, core, settings
                     )
-                }
-                await platforms.enter_async_context(daily_running(core, channels))
+                if settings.discord_token is not None:
+                    channels["discord"], posters["discord"], checks["discord"] = await _discord(
+                        platforms, core, settings
+                    )
+                await platforms.enter_async_context(daily_running(core, channels, posters))
                 if settings.http_listen:
                     health = Health()
                     health.add("database", database_check(core))
-                    health.add("telegram", telegram_check(application.bot))
+                    for name, check in checks.items():
+                        health.add(name, check)
                     await platforms.enter_async_context(serving(health, settings.http_listen))
                 log.info("running; Ctrl-C or SIGTERM stops")
                 await stop.wait()
@@ -77,9 +75,48 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
     except TelegramError as error:
         print(f"tutor run: could not start the Telegram bot: {error}", file=sys.stderr)
         return 1
+    except DiscordConfigError as error:
+        print(f"tutor run: {error}", file=sys.stderr)
+        return 1
     finally:
         await core.close()
     return 0
+
+
+Check = Callable[[], Awaitable[str | None]]
+
+
+async def _telegram(
+    platforms: AsyncExitStack, core: App, settings: Settings
+) -> tuple[Channel, Check]:
+    from adapters.telegram.app import build_application
+    from adapters.telegram.app import running as telegram_running
+    from adapters.telegram.notifier import TelegramNotifier
+
+    application = build_application(core, settings)
+    await platforms.enter_async_context(telegram_running(application, settings))
+    notifier = TelegramNotifier(application.bot)
+    return channel(notifier, settings.telegram_daily_rate), telegram_check(application.bot)
+
+
+async def _discord(
+    platforms: AsyncExitStack, core: App, settings: Settings
+) -> tuple[Channel, ChannelPoster, Check]:
+    from adapters.discord.client import build_client
+    from adapters.discord.client import running as discord_running
+    from adapters.discord.notifier import DiscordChannelPoster, DiscordNotifier
+
+    assert settings.discord_token is not None
+    client = build_client(core, settings)
+    await platforms.enter_async_context(
+        discord_running(client, settings.discord_token.get_secret_value())
+    )
+
+    async def connected() -> str | None:
+        return None if client.is_ready() and not client.is_closed() else "gateway not connected"
+
+    notifier = DiscordNotifier(client)
+    return channel(notifier, settings.discord_daily_rate), DiscordChannelPoster(client), connected
 
 
 def database_check(core: App) -> Callable[[], Awaitable[str | None]]:

@@ -18,6 +18,10 @@ from bot.tutor import Tutor
 
 log = logging.getLogger(__name__)
 
+# Platforms whose users get daily DMs only once they ask (/daily me on Discord): bots that
+# send unasked DMs in bulk get quarantined there.
+DAILY_OPT_IN = frozenset({"discord"})
+
 
 @dataclass
 class App:
@@ -40,5 +44,5 @@ async def start(settings: Settings, *, seed_content: bool = True) -> App:
         report = await import_paths(engine, [settings.content_dir])
         log.info("first start: imported %s: %s", settings.content_dir, "; ".join(report.lines()))
     store = SqlStore(engine)
-    tutor = Tutor(store, default_tz=settings.default_tz)
+    tutor = Tutor(store, default_tz=settings.default_tz, daily_opt_in=DAILY_OPT_IN)
     return App(settings, engine, store, tutor, Games(tutor, SqlGameStore(store)))

@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     telegram_daily_rate: float = Field(25.0, alias="TELEGRAM_DAILY_RATE", gt=0, le=30)
 
     discord_token: SecretStr | None = Field(None, alias="DISCORD_TOKEN")
+    # Guilds whose slash commands are synced at start (instant; for development). Unset:
+    # commands are synced globally (Discord may take a while to show changes).
+    discord_guild_ids: str = Field("", alias="DISCORD_GUILD_IDS")
+    # Discord's REST API base (the gateway is found through it); a local fake in tests.
+    discord_api_url: str = Field("https://discord.com", alias="DISCORD_API_URL")
+    # Daily questions sent as DMs per second (Discord's DM limits are far below Telegram's).
+    discord_daily_rate: float = Field(5.0, alias="DISCORD_DAILY_RATE", gt=0, le=50)
 
     @field_validator("database_url")
     @classmethod
@@ -85,6 +92,14 @@ class Settings(BaseSettings):
                 raise ValueError(f"{part!r} is not a numeric Telegram user id")
         return value
 
+    @field_validator("discord_guild_ids")
+    @classmethod
+    def _check_guilds(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if not part.isdigit():
+                raise ValueError(f"{part!r} is not a numeric Discord server (guild) id")
+        return value
+
     @field_validator("telegram_token", "discord_token", "telegram_webhook_secret", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
@@ -93,6 +108,10 @@ class Settings(BaseSettings):
     @property
     def telegram_admin_ids(self) -> frozenset[int]:
         return frozenset(int(p) for p in self.telegram_admins.split(",") if p.strip())
+
+    @property
+    def discord_guilds(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.discord_guild_ids.split(",") if p.strip())
 
 
 def load_settings() -> Settings:

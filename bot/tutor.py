@@ -72,8 +72,11 @@ class Tutor:
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
         default_tz: str = "UTC",
+        daily_opt_in: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
+        # Platforms whose new users get no daily question until they ask for one.
+        self.daily_opt_in = daily_opt_in
         self.clock = clock
         self.rng = rng or random.Random()
         self.default_tz = default_tz
@@ -104,7 +107,7 @@ class Tutor:
         who start a private chat (they opt in with /daily there)."""
         user = await self.store.user_for(
             ref.platform, ref.external_id, ref.display_name, self.clock(), self.default_tz,
-            daily_enabled=not in_group,
+            daily_enabled=not in_group and ref.platform not in self.daily_opt_in,
         )  # fmt: skip
         self._remember(ref, user.id)
         return user

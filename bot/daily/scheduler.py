@@ -6,13 +6,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.daily.sweeper import DailySweeper
-
 log = logging.getLogger(__name__)
+
+
+class Sweeps(Protocol):
+    """What the job runs: a DailySweeper, or one with channel dailies beside it."""
+
+    async def sweep(self, now: datetime, budget_s: float | None = None) -> object: ...
+
 
 SWEEP_EVERY_S = 30
 
@@ -22,7 +28,7 @@ Tick = Callable[[datetime], Awaitable[object]]
 class DailyScheduler:
     def __init__(
         self,
-        sweeper: DailySweeper | None,
+        sweeper: Sweeps | None,
         clock: Callable[[], datetime],
         interval_s: float = SWEEP_EVERY_S,
     ) -> None:

@@ -333,3 +333,27 @@ class GameStanding(Base):
     draws: Mapped[int] = mapped_column(Integer)
     quiz_points: Mapped[int] = mapped_column(Integer)
     quizzes: Mapped[int] = mapped_column(Integer)
+
+
+class ChannelDaily(Base):
+    """A group channel's own daily question (e.g. a Discord study group's channel).
+
+    Posted at the channel's local time for anyone there to answer; revealed (the answer,
+    why, and who got it right) `reveal_at` later.
+    """
+
+    __tablename__ = "channel_dailies"
+    __table_args__ = (UniqueConstraint("platform", "channel", name="uq_channel_daily"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(64))
+    community: Mapped[str] = mapped_column(String(64))  # e.g. the Discord guild id
+    daily_time: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # The question now open there, its message, and when to reveal it.
+    ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="SET NULL"))
+    message_ref: Mapped[str | None] = mapped_column(String(100))
+    reveal_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)

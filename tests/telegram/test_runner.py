@@ -9,7 +9,6 @@ import signal
 import pytest
 
 from adapters.runner import run_platforms
-from tests.conftest import settings_for
 from tests.telegram.conftest import Student, bot_settings
 from tests.telegram.fake_bot_api import FakeBotAPI
 
@@ -29,13 +28,6 @@ async def test_runs_until_a_stop_signal(
     assert await asyncio.wait_for(run, 30) == 0
     # the handlers are removed again
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-
-
-async def test_discord_alone_cannot_run_yet(
-    db_url: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert await run_platforms(settings_for(db_url, DISCORD_TOKEN="discord-token")) == 1
-    assert "Discord adapter is not built yet" in capsys.readouterr().err
 
 
 async def test_a_bad_telegram_setting_stops_before_starting(

@@ -1,0 +1,223 @@
+"""Slash commands and button clicks: decode the interaction, call the core, render, reply.
+
+Every interaction is deferred first (the database can be slow; Discord wants an answer
+within 3 s), then answered with a followup. Picks, notices and refusals are ephemeral: only
+the member who clicked sees them. Core errors (TutorError, GameError) are shown by the one
+boundary in `replies.guarded`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord import render
+from adapters.discord.games import leaderboard_embed
+from adapters.discord.replies import guarded, tell
+from adapters.discord.uploads import Uploads
+from bot.app import App
+from bot.daily.channel_daily import ChannelDailies
+from bot.errors import BadSetting
+from bot.games.service import Games
+from bot.games.views import Venue
+from bot.views import UserRef
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+NOT_IN_SERVER = "Use this command in a server channel."
+MANAGE_SERVER = "Only members with the Manage Server permission can do that."
+
+Interaction = discord.Interaction[Any]
+
+
+def user_ref(user: discord.abc.User) -> UserRef:
+    return UserRef(PLATFORM, str(user.id), user.display_name)
+
+
+def venue_of(interaction: Interaction) -> Venue | None:
+    if interaction.guild_id is None or interaction.channel_id is None:
+        return None
+    return Venue(PLATFORM, str(interaction.guild_id), str(interaction.channel_id))
+
+
+def can_manage_server(interaction: Interaction) -> bool:
+    """Checked in code: a command's default_permissions is only a hint server admins can
+    change, and subcommands have none of their own."""
+    return interaction.guild_id is not None and interaction.permissions.manage_guild
+
+
+class Handlers:
+    def __init__(self, core: App, channel_dailies: ChannelDailies) -> None:
+        self.core = core
+        self.tutor = core.tutor
+        self.games: Games = core.games
+        self.channel_dailies = channel_dailies
+        self.uploads = Uploads(core.engine, core.tutor)
+
+    # -- questions -----------------------------------------------------------------------
+    @guarded()
+    async def quiz(self, interaction: Interaction, rounds: int | None = None) -> None:
+        """A question for everyone in the channel; with rounds, a group quiz. The game posts
+        in the channel; the member who asked gets a private note."""
+        venue = venue_of(interaction)
+        if venue is None:
+            await tell(interaction, NOT_IN_SERVER)
+            return
+        ref = user_ref(interaction.user)
+        if rounds is None:
+            notice = await self.games.ask_group(venue, ref)
+        else:
+            notice = await self.games.start_quiz(venue, ref, rounds)
+        await tell(interaction, notice.text)
+
+    @guarded()
+    async def answer(self, interaction: Interaction, ask_id: int, letters: str) -> None:
+        fb = await self.tutor.answer(user_ref(interaction.user), ask_id, letters)
+        await interaction.followup.send(
+            render.verdict(fb), embed=render.feedback(fb), ephemeral=True
+        )
+        message = interaction.message
+        if message is None:
+            return
+        if fb.purpose == "group":  # keep the buttons: the others may still answer
+            answers = await self.tutor.group_answers(fb.ask_id)
+            content = render.group_tally(answers)
+            await _edit(message, content=content)
+        else:  # a personal question is closed: show how it went, drop the buttons
+            await _edit(message, content=render.result_line(fb), view=None)
+
+    @guarded()
+    async def explain_button(self, interaction: Interaction, concept_id: str) -> None:
+        card = await self.tutor.explain(concept_id)
+        await interaction.followup.send(embed=render.concept(card), ephemeral=True)
+
+    # -- explain / stats -----------------------------------------------------------------
+    @guarded(ephemeral=False)
+    async def explain(self, interaction: Interaction, name: str) -> None:
+        card = await self.tutor.explain(name)
+        await interaction.followup.send(embed=render.concept(card))
+
+    async def explain_names(self, current: str) -> list[app_commands.Choice[str]]:
+        """Up to 25 concept names: those starting with what was typed, then containing it."""
+        bank = await self.tutor.bank()
+        typed = current.strip().lower()
+        names = sorted({c.name for c in bank.concepts.values()}, key=str.lower)
+        starts = [n for n in names if n.lower().startswith(typed)]
+        contains = [n for n in names if typed in n.lower() and n not in starts]
+        picked = (starts + contains)[:25]
+        return [app_commands.Choice(name=render.cut(n, 100), value=n[:100]) for n in picked]
+
+    @guarded()
+    async def stats(self, interaction: Interaction) -> None:
+        stats = await self.tutor.stats(user_ref(interaction.user))
+        await interaction.followup.send(embed=render.stats(stats), ephemeral=True)
+
+    # -- daily ---------------------------------------------------------------------------
+    @guarded()
+    async def daily_me(self, interaction: Interaction, time: str, zone: str | None) -> None:
+        ref = user_ref(interaction.user)
+        if time.strip().lower() == "off":
+            setting = await self.tutor.daily_off(ref)
+        else:
+            setting = await self.tutor.set_daily(ref, time, zone)
+        await tell(interaction, render.daily(setting))
+
+    @guarded()
+    async def daily_channel(
+        self,
+        interaction: Interaction,
+        channel: discord.abc.GuildChannel,
+        time: str | None,
+        zone: str | None,
+    ) -> None:
+        if not can_manage_server(interaction):
+            await tell(interaction, MANAGE_SERVER)
+            return
+        if not isinstance(channel, discord.abc.Messageable):
+            await tell(interaction, f"{channel.mention} is not a text channel.")
+            return
+        if time is not None and time.strip().lower() == "off":
+            found = await self.channel_dailies.turn_off(PLATFORM, str(channel.id))
+            text = "no daily question any more" if found else "had no daily question"
+            await tell(interaction, f"{channel.mention}: {text}.")
+            return
+        if time is None and zone is not None:
+            raise BadSetting("Give a time with the zone, e.g. time:08:30 zone:Europe/Berlin.")
+        setting = await self.channel_dailies.set(
+            PLATFORM, str(channel.id), str(interaction.guild_id), time or "09:00", zone
+        )
+        await tell(
+            interaction, render.channel_daily(channel.mention, setting.time, setting.timezone)
+        )
+
+    # -- admin import --------------------------------------------------------------------
+    @guarded()
+    async def import_file(self, interaction: Interaction, file: discord.Attachment) -> None:
+        if not can_manage_server(interaction):
+            await tell(interaction, MANAGE_SERVER)
+            return
+        await tell(interaction, await self.uploads.load(interaction.user.id, file))
+
+    # -- games ---------------------------------------------------------------------------
+    @guarded()
+    async def duel(
+        self, interaction: Interaction, opponent: discord.Member | discord.User, rounds: int | None
+    ) -> None:
+        venue = venue_of(interaction)
+        if venue is None:
+            await tell(interaction, NOT_IN_SERVER)
+            return
+        notice = await self.games.challenge(
+            venue,
+            user_ref(interaction.user),
+            user_ref(opponent),
+            rounds,
+            opponent_is_bot=opponent.bot,
+        )
+        await tell(interaction, notice.text)
+
+    @guarded(ephemeral=False)
+    async def leaderboard(self, interaction: Interaction, board: str | None) -> None:
+        venue = venue_of(interaction)
+        if venue is None:
+            await tell(interaction, NOT_IN_SERVER)
+            return
+        view = await self.games.leaderboard(venue, user_ref(interaction.user))
+        await interaction.followup.send(embed=leaderboard_embed(view, board))
+
+    @guarded()
+    async def stop(self, interaction: Interaction) -> None:
+        venue = venue_of(interaction)
+        if venue is None:
+            await tell(interaction, NOT_IN_SERVER)
+            return
+        notice = await self.games.stop(venue, user_ref(interaction.user))
+        await tell(interaction, notice.text)
+
+    @guarded()
+    async def game_answer(self, interaction: Interaction, ask_id: int, letters: str) -> None:
+        notice = await self.games.answer(user_ref(interaction.user), ask_id, letters)
+        await tell(interaction, notice.text)
+
+    @guarded()
+    async def game_action(self, interaction: Interaction, kind: str, game_id: int) -> None:
+        games, ref = self.games, user_ref(interaction.user)
+        if kind == "a":
+            notice = await games.accept(game_id, ref)
+        elif kind == "d":
+            notice = await games.decline(game_id, ref)
+        else:
+            notice = await games.reveal(game_id, ref)
+        await tell(interaction, notice.text)
+
+
+async def _edit(message: discord.Message, **changes: Any) -> None:
+    """Edit a question in place; an edit that cannot be made is not worth failing over."""
+    try:
+        await message.edit(**changes)
+    except discord.HTTPException as error:
+        log.info("could not edit message %s: %s", message.id, error)

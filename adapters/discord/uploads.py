@@ -1,0 +1,58 @@
+"""/import file:<attachment>: lint, then load all-or-nothing (the same path as Telegram's).
+
+Every check that can be made before downloading is made first: the name ends in
+.yaml/.yml and the size Discord reports is within 1 MiB. The caller checks Manage Server.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import PurePosixPath
+
+import discord
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.discord import render
+from bot.content.importer import ImportRefused, import_text
+from bot.content.yamlsafe import MAX_FILE_BYTES
+from bot.tutor import Tutor
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".yaml", ".yml")
+USAGE = "Attach a .yaml question or concept file: /import file:<your file>."
+
+
+class Uploads:
+    def __init__(self, engine: AsyncEngine, tutor: Tutor) -> None:
+        self.engine = engine
+        self.tutor = tutor
+
+    async def load(self, uploader: int, file: discord.Attachment) -> str:
+        """Import the file; the reply for the uploader."""
+        name = PurePosixPath(file.filename or "upload.yaml").name
+        if not name.lower().endswith(SUFFIXES):
+            return f"{render.md(name)} is not a .yaml file. {USAGE}"
+        if file.size > MAX_FILE_BYTES:
+            return _too_big(name, file.size)
+        data = await file.read()
+        if len(data) > MAX_FILE_BYTES:
+            return _too_big(name, len(data))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"{render.md(name)} is not UTF-8 text; nothing was changed."
+        try:
+            report = await import_text(self.engine, name, text)
+        except ImportRefused as refused:
+            return render.import_refused(refused.problems)
+        self.tutor.forget_bank()  # ask the new questions from the next /quiz on
+        log.info("discord admin %s imported %s: %s", uploader, name, "; ".join(report.lines()))
+        return render.import_done(name, report)
+
+
+def _too_big(name: str, size: int) -> str:
+    return (
+        f"{render.md(name)} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB). "
+        "Split it into smaller files; nothing was changed."
+    )
