@@ -35,7 +35,9 @@ class RoundTripProxy:
         server_r, server_w = await asyncio.open_connection(self.host, self.port)
         last = ["server"]  # who spoke last on this connection
 
-        async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, side: str) -> None:
+        async def pump(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter, side: str
+        ) -> None:
             try:
                 while data := await reader.read(65536):
                     if side == "client" and last[0] != "client":

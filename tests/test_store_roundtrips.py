@@ -121,6 +121,7 @@ async def test_answers_survive_killed_backend_connections(db_url: str) -> None:
     refs = [UserRef("test", str(i), f"user {i}") for i in range(4)]
     killing = asyncio.Event()  # set just before the kill: calls from then on may fail
     killed = asyncio.Event()
+    answering = asyncio.Event()  # set once answers are flowing on several connections
     failed_before_kill: list[BaseException] = []
 
     async def load(ref: UserRef) -> int:
@@ -129,6 +130,8 @@ async def test_answers_survive_killed_backend_connections(db_url: str) -> None:
             try:
                 await _answer_right(app, ref, typed=done % 2 == 1)
                 done += 1
+                if done == 3:
+                    answering.set()
             except Exception as error:  # only calls that overlap the kill may fail
                 if killing.is_set():
                     await killed.wait()
@@ -140,9 +143,7 @@ async def test_answers_survive_killed_backend_connections(db_url: str) -> None:
         return done
 
     async def kill() -> int:
-        while app.engine.pool.checkedin() + app.engine.pool.checkedout() < 2:  # type: ignore[attr-defined]
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.05)
+        await answering.wait()
         async with app.engine.connect() as conn:
             killing.set()
             n = await conn.scalar(

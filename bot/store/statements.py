@@ -93,9 +93,9 @@ def count_answer(dialect: str, only_after: Any = None) -> Any:
     whatever else should be counted per answer (e.g. blueprint domains) is added here.
     `only_after` (PostgreSQL) is the CTE of the attempt insert: count only if it inserted.
     """
-    source = select(
-        V_USER, QUESTIONS.c.pack_id, V_DOMAIN, literal(1, Integer()), V_RIGHT
-    ).where(QUESTIONS.c.id == V_QUESTION)
+    source = select(V_USER, QUESTIONS.c.pack_id, V_DOMAIN, literal(1, Integer()), V_RIGHT).where(
+        QUESTIONS.c.id == V_QUESTION
+    )
     if only_after is not None:
         source = source.where(select(only_after.c.id).exists())
     insert = dialect_insert(dialect, COUNTS).from_select(
@@ -174,7 +174,12 @@ class Statements:
                 null().label("pos"),
             ).where(REVIEWS.c.user_id == bindparam("user_id")),
             select(
-                literal(1), recent.c.question_id, null(), recent.c.created_at, null(), null(),
+                literal(1),
+                recent.c.question_id,
+                null(),
+                recent.c.created_at,
+                null(),
+                null(),
                 recent.c.id,
             ),  # fmt: skip
         )
@@ -185,8 +190,13 @@ class Statements:
         self.insert_attempt = (
             dialect_insert(dialect, ATTEMPTS)
             .values(
-                ask_id=V_ASK, user_id=V_USER, question_id=V_QUESTION, domain_id=V_DOMAIN,
-                chosen=V_CHOSEN, correct=V_CORRECT, answered_at=V_AT,
+                ask_id=V_ASK,
+                user_id=V_USER,
+                question_id=V_QUESTION,
+                domain_id=V_DOMAIN,
+                chosen=V_CHOSEN,
+                correct=V_CORRECT,
+                answered_at=V_AT,
             )  # fmt: skip
             .on_conflict_do_nothing(index_elements=["ask_id", "user_id"])
         )
