@@ -76,6 +76,46 @@ class Outcome:
 ChooseAsk = Callable[[int, UserState], NewAsk | None]
 
 
+def due_users(now: datetime, platforms: Sequence[str], batch: int) -> Any:
+    """Users whose daily question is due, reachable on one of `platforms` (the planner)."""
+    reachable = exists().where(Identity.user_id == User.id, Identity.platform.in_(platforms))
+    return (
+        select(User.id, User.next_due_at, User.daily_time, User.timezone)
+        .where(
+            User.active.is_(True),
+            User.daily_enabled.is_(True),
+            User.next_due_at <= now,
+            reachable,
+        )
+        .order_by(User.next_due_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def pending_claims(now: datetime, limit: int) -> Any:
+    """Pending deliveries whose time has come, oldest first, locked for this claim."""
+    return (
+        select(
+            Delivery.id,
+            Delivery.user_id,
+            Delivery.local_date,
+            Delivery.expires_at,
+            Delivery.attempts,
+            Delivery.maybe_duplicates,
+            Delivery.ask_id,
+        )  # fmt: skip
+        .where(
+            Delivery.status == PENDING,
+            Delivery.not_before <= now,
+            Delivery.expires_at > now,
+        )
+        .order_by(Delivery.not_before, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
 class DailyStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -114,19 +154,7 @@ class DailyStore:
     def _plan_batch(
         self, conn: Connection, now: datetime, platforms: tuple[str, ...], batch: int
     ) -> tuple[int, int]:
-        reachable = exists().where(Identity.user_id == User.id, Identity.platform.in_(platforms))
-        rows = conn.execute(
-            select(User.id, User.next_due_at, User.daily_time, User.timezone)
-            .where(
-                User.active.is_(True),
-                User.daily_enabled.is_(True),
-                User.next_due_at <= now,
-                reachable,
-            )
-            .order_by(User.next_due_at)
-            .limit(batch)
-            .with_for_update(skip_locked=True)
-        ).all()
+        rows = conn.execute(due_users(now, platforms, batch)).all()
         if not rows:
             return 0, 0
         plans: list[tuple[int, Plan]] = [
@@ -202,25 +230,7 @@ class DailyStore:
         limit: int,
         choose: ChooseAsk,
     ) -> list[Claim]:
-        rows = conn.execute(
-            select(
-                Delivery.id,
-                Delivery.user_id,
-                Delivery.local_date,
-                Delivery.expires_at,
-                Delivery.attempts,
-                Delivery.maybe_duplicates,
-                Delivery.ask_id,
-            )  # fmt: skip
-            .where(
-                Delivery.status == PENDING,
-                Delivery.not_before <= now,
-                Delivery.expires_at > now,
-            )
-            .order_by(Delivery.not_before, Delivery.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
+        rows = conn.execute(pending_claims(now, limit)).all()
         if not rows:
             return []
         ids = [r.id for r in rows]

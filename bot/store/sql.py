@@ -28,18 +28,6 @@ from bot.views import GroupAnswer
 
 USER_FIELDS = {"timezone", "daily_time", "daily_enabled", "active", "display_name", "next_due_at"}
 
-_USER_COLUMNS = (
-    User.id,
-    User.display_name,
-    User.active,
-    User.timezone,
-    User.daily_time,
-    User.daily_enabled,
-    User.streak,
-    User.best_streak,
-    User.streak_date,
-)
-
 
 def _user(row: Any) -> UserRow:
     return UserRow(
@@ -117,12 +105,8 @@ class SqlStore:
 
     # -- users -------------------------------------------------------------------
     def _find_user(self, conn: Connection, platform: str, external_id: str) -> Any:
-        query = (
-            select(*_USER_COLUMNS)
-            .join(Identity, Identity.user_id == User.id)
-            .where(Identity.platform == platform, Identity.external_id == external_id)
-        )
-        return conn.execute(query).first()
+        params = {"platform": platform, "external_id": external_id}
+        return conn.execute(self.sql.find_user, params).first()
 
     async def user_for(
         self, platform: str, external_id: str, display_name: str, now: datetime, timezone: str

@@ -30,6 +30,7 @@ from bot.store.models import (
     Attempt,
     Delivery,
     DomainCount,
+    Identity,
     Meta,
     Question,
     Review,
@@ -46,6 +47,7 @@ DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
 USERS: Table = User.__table__  # type: ignore[assignment]
 QUESTIONS: Table = Question.__table__  # type: ignore[assignment]
 COUNTS: Table = DomainCount.__table__  # type: ignore[assignment]
+IDENTITIES: Table = Identity.__table__  # type: ignore[assignment]
 
 ASK_COLUMNS = (
     ASKS.c.id,
@@ -152,6 +154,24 @@ class Statements:
         )
         self.open_answer_context = context.where(ASKS.c.id == latest)
 
+        self.find_user = (
+            select(
+                USERS.c.id,
+                USERS.c.display_name,
+                USERS.c.active,
+                USERS.c.timezone,
+                USERS.c.daily_time,
+                USERS.c.daily_enabled,
+                USERS.c.streak,
+                USERS.c.best_streak,
+                USERS.c.streak_date,
+            )  # fmt: skip
+            .join(IDENTITIES, IDENTITIES.c.user_id == USERS.c.id)
+            .where(
+                IDENTITIES.c.platform == bindparam("platform"),
+                IDENTITIES.c.external_id == bindparam("external_id"),
+            )
+        )
         self.reviews_of = select(REVIEWS).where(REVIEWS.c.user_id == bindparam("user_id"))
         # What choosing a practice question needs, in one statement (one round trip): the
         # user's cards (kind 0), then the latest asks' questions (kind 1, `due` holding the
