@@ -81,7 +81,7 @@ async def test_round_trips_per_answer_and_ask(
     assert costs["ask"] <= 2, costs
     assert costs["answer"] <= 3, costs
     assert costs["typed answer"] <= 3, costs
-    assert costs["stats"] <= 3, costs  # the user, the counters, the cards
+    assert costs["stats"] <= 3, costs  # the user, the counters, the due reviews
 
 
 async def _sqlite_statements(app: App, ref: UserRef) -> None:

@@ -20,8 +20,8 @@ from bot.daily.planning import Plan, first_due, plan_user
 from bot.ports import ReviewState
 from bot.store.database import Database
 from bot.store.models import Ask, Delivery, Identity, Review, User
-from bot.store.sql import domain_counts, review_state
-from bot.store.statements import dialect_insert
+from bot.store.sql import domain_counts
+from bot.store.statements import dialect_insert, user_in
 
 USERS: Table = User.__table__  # type: ignore[assignment]
 DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
@@ -335,9 +335,16 @@ class DailyStore:
 
     @staticmethod
     def _user_states(conn: Connection, user_ids: list[int]) -> dict[int, UserState]:
+        # No cards: the picker reads only when each question is due and how it went.
         reviews: dict[int, list[ReviewState]] = defaultdict(list)
-        for r in conn.execute(select(Review).where(Review.user_id.in_(user_ids))):
-            reviews[r.user_id].append(review_state(r))
+        query = select(
+            Review.user_id, Review.question_id, Review.due, Review.last_correct,
+            Review.last_seen_at,
+        ).where(user_in(conn, Review.user_id, user_ids))  # fmt: skip
+        for r in conn.execute(query):
+            reviews[r.user_id].append(
+                ReviewState(r.question_id, {}, r.due, r.last_correct, r.last_seen_at)
+            )
         counts = domain_counts(conn, user_ids)
         return {u: UserState(reviews[u], counts[u]) for u in user_ids}
 

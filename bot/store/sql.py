@@ -229,7 +229,9 @@ class SqlStore:
         asked: list[tuple[Any, int, int]] = []  # (asked at, ask id, question)
         for row in conn.execute(self.sql.practice_state, {"user_id": user_id, "limit": recent}):
             if row.kind == 0:
-                reviews.append(review_state(row))
+                reviews.append(
+                    ReviewState(row.question_id, {}, row.due, row.last_correct, row.last_seen_at)
+                )
             else:
                 asked.append((row.due, row.pos, row.question_id))
         asked.sort(reverse=True)
@@ -240,6 +242,12 @@ class SqlStore:
 
     def _reviews_of(self, conn: Connection, user_id: int) -> list[ReviewState]:
         return [review_state(r) for r in conn.execute(self.sql.reviews_of, {"user_id": user_id})]
+
+    async def due_count(self, user_id: int, now: datetime) -> int:
+        return await self.db.read(self._due_count, user_id, now)
+
+    def _due_count(self, conn: Connection, user_id: int, now: datetime) -> int:
+        return int(conn.scalar(self.sql.due_count, {"user_id": user_id, "v_due": now}) or 0)
 
     def _record_answer(self, conn: Connection, record: AnswerRecord) -> bool:
         """Store the answer; False (nothing changed) if this user already answered the ask.

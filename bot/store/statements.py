@@ -173,9 +173,14 @@ class Statements:
             )
         )
         self.reviews_of = select(REVIEWS).where(REVIEWS.c.user_id == bindparam("user_id"))
+        self.due_count = (
+            select(func.count())
+            .select_from(REVIEWS)
+            .where(REVIEWS.c.user_id == bindparam("user_id"), REVIEWS.c.due <= V_DUE)
+        )
         # What choosing a practice question needs, in one statement (one round trip): the
-        # user's cards (kind 0), then the latest asks' questions (kind 1, `due` holding the
-        # ask's time and `pos` its id, to order them newest first).
+        # user's reviews without their cards (kind 0), then the latest asks' questions
+        # (kind 1, `due` holding the ask's time and `pos` its id, to order them newest first).
         recent = (
             select(ASKS.c.question_id, ASKS.c.created_at, ASKS.c.id)
             .where(ASKS.c.user_id == bindparam("user_id"))
@@ -187,7 +192,6 @@ class Statements:
             select(
                 literal(0).label("kind"),
                 REVIEWS.c.question_id,
-                REVIEWS.c.card,
                 REVIEWS.c.due,
                 REVIEWS.c.last_correct,
                 REVIEWS.c.last_seen_at,
@@ -196,7 +200,6 @@ class Statements:
             select(
                 literal(1),
                 recent.c.question_id,
-                null(),
                 recent.c.created_at,
                 null(),
                 null(),
