@@ -120,7 +120,8 @@ class Loader:
 
     def prepare(self) -> None:
         if not self.pg:
-            biggest = max(self.w.users + 1, self.w.days, self.w.practice + 1, self.w.heavy) + 1
+            w = self.w
+            biggest = max(w.users + 1, w.days, w.practice + 1, w.heavy, w.questions) + 1
             self.run("CREATE TEMP TABLE nums (i INTEGER PRIMARY KEY)")
             self.run(
                 "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < :m)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -106,3 +106,32 @@ async def test_migration_back_fills_counters(db_url: str) -> None:
         assert sum(c for _n, c in expected.values()) == 14
     finally:
         await engine.dispose()
+
+
+async def test_practice_state_reads_raw_rows_right(app: App) -> None:
+    """The practice state skips SQLAlchemy's row processing: check what it gives back."""
+    ref = UserRef("test", "9", "Raw")
+    clock = [NOW]
+    app.tutor.clock = lambda: clock[0]
+    asked = []
+    for i in range(4):
+        clock[0] = NOW + timedelta(minutes=i)
+        view = await app.tutor.next_question(ref)
+        asked.append(view)
+        await app.tutor.answer(ref, view.ask_id, "".join(view.letters[: view.select]))
+    user_id = await app.tutor.user_id(ref)
+    state = await app.store.practice_state(user_id, 3)
+    bank = await app.tutor.bank()
+    keys = {
+        v.ask_id: q.key for v in asked for q in bank.questions.values() if q.id == v.question_id
+    }
+    assert state.recent == [keys[v.ask_id] for v in reversed(asked)][:3]
+    full = {r.question_key: r for r in await app.store.reviews_of(user_id)}
+    assert {r.question_key for r in state.reviews} == set(full)
+    for r in state.reviews:
+        assert r.card == {}
+        assert (r.due, r.last_correct, r.last_seen_at) == (
+            full[r.question_key].due, full[r.question_key].last_correct,
+            full[r.question_key].last_seen_at,
+        )  # fmt: skip
+        assert r.due.tzinfo is not None and r.due.utcoffset() == timedelta(0)

@@ -23,7 +23,7 @@ from bot.ports import (
 )
 from bot.store.database import Database
 from bot.store.models import Attempt, Concept, Domain, DomainCount, Identity, Question, User
-from bot.store.statements import Statements, user_in
+from bot.store.statements import RawQuery, Statements, user_in, utc
 from bot.views import GroupAnswer
 
 USER_FIELDS = {"timezone", "daily_time", "daily_enabled", "active", "display_name", "next_due_at"}
@@ -74,6 +74,7 @@ class SqlStore:
         self.engine = engine
         self.db = db or Database(engine)
         self.sql = Statements(engine.dialect.name)
+        self._practice_rows = RawQuery(self.sql.practice_state, engine.dialect)
 
     # -- content -----------------------------------------------------------------
     async def content_revision(self) -> int:
@@ -227,13 +228,14 @@ class SqlStore:
     def _practice_state(self, conn: Connection, user_id: int, recent: int) -> PracticeState:
         reviews: list[ReviewState] = []
         asked: list[tuple[Any, int, int]] = []  # (asked at, ask id, question)
-        for row in conn.execute(self.sql.practice_state, {"user_id": user_id, "limit": recent}):
-            if row.kind == 0:
+        rows = self._practice_rows.rows(conn, {"user_id": user_id, "limit": recent})
+        for kind, question, due, last_correct, last_seen_at, pos in rows:
+            if kind == 0:
                 reviews.append(
-                    ReviewState(row.question_id, {}, row.due, row.last_correct, row.last_seen_at)
+                    ReviewState(question, {}, utc(due), bool(last_correct), utc(last_seen_at))
                 )
             else:
-                asked.append((row.due, row.pos, row.question_id))
+                asked.append((utc(due), pos, question))
         asked.sort(reverse=True)
         return PracticeState(reviews, [question for _at, _id, question in asked])
 

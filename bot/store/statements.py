@@ -7,6 +7,7 @@ here is on the index guard's list (tests/test_index_guard.py): add new hot ones 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -298,6 +299,34 @@ class Statements:
                 .cte("streak")
             )
         return select(attempt.c.id).add_cte(*ctes)
+
+
+class RawQuery:
+    """A SELECT run through the driver with no SQLAlchemy row processing.
+
+    For hot reads of many rows: after a month a user has a card per question of the bank,
+    and turning each row into Python through SQLAlchemy's result processors cost ~25 us a
+    row (two UtcDateTime columns, attribute access). Compiled once for the dialect; rows
+    come back as the driver gives them (see `utc`). Parameters must need no bind
+    processing (ints, strings).
+    """
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        self.compiled = statement.compile(dialect=dialect)
+        self.order = list(self.compiled.positiontup or [])
+
+    def rows(self, conn: Any, params: dict[str, Any]) -> list[Any]:
+        values = self.compiled.construct_params(params)
+        args = tuple(values[name] for name in self.order)
+        return list(conn.exec_driver_sql(self.compiled.string, args).all())
+
+
+def utc(value: Any) -> Any:
+    """A raw timestamp from the driver as an aware UTC datetime: SQLite gives the stored
+    text ("2026-06-01 12:00:00.000000", UTC), asyncpg an aware datetime."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")  # 4x faster than .replace(tzinfo)
+    return value
 
 
 def user_in(conn_or_dialect: Any, column: Any, ids: list[int]) -> Any:
