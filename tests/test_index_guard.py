@@ -34,7 +34,7 @@ from bot.store.models import (
     User,
 )
 from bot.store.sql import domain_counts
-from bot.store.statements import Statements, user_in
+from bot.store.statements import Statements, in_ids
 from tests.conftest import MINIPACK
 
 # Tables that grow with users or with history: a scan of one of these fails the guard.
@@ -110,18 +110,18 @@ HOT = [
     Hot("daily claim", lambda s: pending_claims(NOW, 1000), {}),
     Hot(
         "daily claim: counters",
-        lambda s: select(DomainCount).where(user_in(s.dialect, DomainCount.user_id, SOME_USERS)),
+        lambda s: select(DomainCount).where(in_ids(s.dialect, DomainCount.user_id, SOME_USERS)),
         {},
     ),
     Hot(
         "daily claim: cards",
-        lambda s: select(Review).where(user_in(s.dialect, Review.user_id, SOME_USERS)),
+        lambda s: select(Review).where(in_ids(s.dialect, Review.user_id, SOME_USERS)),
         {},
     ),
     Hot(
         "daily claim: identities",
         lambda s: select(Identity.user_id, Identity.platform, Identity.external_id).where(
-            user_in(s.dialect, Identity.user_id, SOME_USERS)
+            in_ids(s.dialect, Identity.user_id, SOME_USERS)
         ),
         {},
     ),

@@ -23,7 +23,7 @@ from bot.ports import (
 )
 from bot.store.database import Database
 from bot.store.models import Attempt, Concept, Domain, DomainCount, Identity, Question, User
-from bot.store.statements import RawQuery, Statements, user_in, utc
+from bot.store.statements import RawQuery, Statements, in_ids, utc
 from bot.views import GroupAnswer
 
 USER_FIELDS = {"timezone", "daily_time", "daily_enabled", "active", "display_name", "next_due_at"}
@@ -62,7 +62,7 @@ def domain_counts(
         DomainCount.domain_id,
         DomainCount.answered,
         DomainCount.correct,
-    ).where(user_in(conn, DomainCount.user_id, user_ids))
+    ).where(in_ids(conn, DomainCount.user_id, user_ids))
     counts: dict[int, dict[tuple[str, str], tuple[int, int]]] = {u: {} for u in user_ids}
     for user_id, pack, domain, n, c in conn.execute(query):
         counts[user_id][(pack, domain)] = (int(n), int(c))

@@ -329,7 +329,7 @@ def utc(value: Any) -> Any:
     return value
 
 
-def user_in(conn_or_dialect: Any, column: Any, ids: list[int]) -> Any:
+def in_ids(conn_or_dialect: Any, column: Any, ids: list[int]) -> Any:
     """`column IN ids`: on PostgreSQL `= ANY(array)`, one bind parameter whatever the length
     (the same statement text, prepared once), instead of one parameter per id."""
     dialect = getattr(conn_or_dialect, "dialect", None)
