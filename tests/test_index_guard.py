@@ -109,6 +109,14 @@ HOT = [
     Hot("daily plan: due users", lambda s: due_users(NOW, ("test",), 1000), {}),
     Hot("daily claim", lambda s: pending_claims(NOW, 1000), {}),
     Hot(
+        "daily plan: deliveries taken",
+        lambda s: select(Delivery.user_id, Delivery.local_date).where(
+            in_ids(s.dialect, Delivery.user_id, SOME_USERS),
+            Delivery.local_date >= date(2026, 3, 19),
+        ),
+        {},
+    ),
+    Hot(
         "daily claim: counters",
         lambda s: select(DomainCount).where(in_ids(s.dialect, DomainCount.user_id, SOME_USERS)),
         {},

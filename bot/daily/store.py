@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, exists, func, select, update
 
-from bot.daily.bulk import update_rows
+from bot.daily.bulk import insert_rows, update_rows
 from bot.daily.planning import Plan, first_due, plan_user
 from bot.ports import ReviewState
 from bot.store.database import Database
@@ -284,13 +284,10 @@ class DailyStore:
                     "last_error": None if ask_id is not None else NOTHING_TO_ASK,
                 }
             )  # fmt: skip
-        insert = dialect_insert(conn.dialect.name, DELIVERIES).on_conflict_do_nothing(
-            index_elements=["user_id", "local_date"]
-        )
         # Count the rows RETURNING gives back: asyncpg reports no rowcount for a batch.
-        added = conn.execute(
-            insert.returning(DELIVERIES.c.id, DELIVERIES.c.user_id, DELIVERIES.c.ask_id), values
-        ).all()
+        added = insert_rows(
+            conn, DELIVERIES, values, ("id", "user_id", "ask_id"), ("user_id", "local_date")
+        )
         claims = []
         for delivery_id, user_id, ask_id in added:
             if ask_id is None:
@@ -368,17 +365,15 @@ class DailyStore:
         """Insert the daily asks, one per user, in one statement: user id -> ask id."""
         if not new:
             return {}
-        returned = conn.execute(
-            ASKS.insert().returning(ASKS.c.id, ASKS.c.user_id),
-            [
-                {
-                    "user_id": user_id, "group_key": None, "question_id": a.question_key,
-                    "option_order": ",".join(map(str, a.option_order)), "purpose": "daily",
-                    "created_at": now, "message_ref": None,
-                }
-                for user_id, a in new
-            ],
-        ).all()  # fmt: skip
+        rows = [
+            {
+                "user_id": user_id, "group_key": None, "question_id": a.question_key,
+                "option_order": ",".join(map(str, a.option_order)), "purpose": "daily",
+                "created_at": now, "message_ref": None,
+            }
+            for user_id, a in new
+        ]  # fmt: skip
+        returned = insert_rows(conn, ASKS, rows, ("id", "user_id"))
         return {user_id: ask_id for ask_id, user_id in returned}
 
     @staticmethod
@@ -443,11 +438,8 @@ class DailyStore:
             }
             for o in outcomes
         ]
+        # The message id is kept on the delivery only: its ask is not written again.
         update_rows(conn, DELIVERIES, "did", rows, extra=DELIVERIES.c.status == SENDING)
-        sent = [
-            {"aid": o.ask_id, "message_ref": o.message_ref} for o in outcomes if o.status == SENT
-        ]
-        update_rows(conn, ASKS, "aid", sent)
         blocked = [o.user_id for o in outcomes if o.status == BLOCKED]
         if blocked:
             conn.execute(update(User).where(in_ids(conn, User.id, blocked)).values(active=False))
