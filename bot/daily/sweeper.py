@@ -103,12 +103,17 @@ class DailySweeper:
         bank = await self.tutor.bank()
         choose = self._chooser(bank, now)
 
+        pending_left = [True]  # retries this sweep makes wait past `now`: none appear
+
         async def next_batch() -> list[Claim] | None:
             """Pending deliveries (retries) first, then newly due users, planned and
             claimed at once. None when nobody is left."""
-            claims = await self.store.claim(now, platforms, self.batch, choose)
-            if len(claims) == self.batch:
-                return claims
+            claims: list[Claim] = []
+            if pending_left[0]:
+                claims = await self.store.claim(now, platforms, self.batch, choose)
+                if len(claims) == self.batch:
+                    return claims
+                pending_left[0] = False
             planned = await self.store.plan_and_claim(
                 now, platforms, self.batch - len(claims), choose
             )
@@ -134,6 +139,8 @@ class DailySweeper:
             outcomes = await self._send(claims, bank, now)
             for outcome in outcomes:
                 report.add(outcome.status)
+                if outcome.status == PENDING and outcome.not_before is None:
+                    pending_left[0] = True  # a resend, claimable at once
             await self.store.finish(outcomes, now)
         if report.planned or report.claimed:
             log.info("daily sweep at %s: %s", now.isoformat(timespec="seconds"), report.line())
@@ -199,4 +206,7 @@ class DailySweeper:
             retry_at = now + min(FIRST_BACKOFF * 2 ** (claim.attempts - 1), MAX_BACKOFF)
             status = PENDING if retry_at < claim.expires_at else FAILED
             return replace(outcome, status=status, not_before=retry_at, error=repr(error))
-        return replace(outcome, message_ref=ref)
+        return Outcome(
+            claim.delivery_id, claim.user_id, SENT, claim.ask_id,
+            message_ref=ref, maybe_duplicates=claim.maybe_duplicates,
+        )  # fmt: skip
