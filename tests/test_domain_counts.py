@@ -59,7 +59,7 @@ async def test_counters_follow_answers(app: App) -> None:
                     await app.tutor.answer(ref, view.ask_id, "".join(letters))
     group = await app.tutor.group_question("test:group")
     for ref in refs:
-        await app.tutor.answer(ref, group.ask_id, group.letters[0] * group.select)
+        await app.tutor.answer(ref, group.ask_id, group.letters[: group.select])
     expected = await _from_attempts(app.engine)
     assert sum(n for n, _c in expected.values()) >= 3 * 8
     assert await _counters(app.engine) == expected
