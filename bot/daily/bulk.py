@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, cast, func, select, update
@@ -50,31 +51,60 @@ def insert_rows(
     returning: Sequence[str],
     conflict: Sequence[str] | None = None,
 ) -> list[Any]:
-    """INSERT the rows (ON CONFLICT (conflict) DO NOTHING if given); the RETURNING rows.
+    """INSERT the rows (ON CONFLICT (conflict) DO NOTHING if given); the inserted rows'
+    `returning` columns. `table` must have an integer primary key `id`.
 
-    On PostgreSQL one INSERT ... SELECT FROM unnest(arrays): one parameter per column
-    whatever the number of rows, so asyncpg prepares it once (a multi-VALUES insert of 1,000
-    rows has 13,000 parameters and a new statement text for each batch size). SQLite takes
-    SQLAlchemy's multi-row INSERT.
+    PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) ... RETURNING: one parameter per
+    column whatever the number of rows, so asyncpg prepares it once (a multi-VALUES insert
+    of 1,000 rows has 13,000 parameters and a new statement text for each batch size).
+    SQLite: the driver's executemany with values converted here (SQLAlchemy's per-row
+    parameter processing cost more than SQLite's insert), then the new rows read back by
+    id: the caller holds SQLite's write lock, so every id above the old maximum is ours.
     """
     if not rows:
         return []
-    dialect = conn.dialect.name
-    statement: Any = dialect_insert(dialect, table)
     columns = list(rows[0])
-    if dialect == "postgresql":
-        arrays = [
-            cast(
-                bindparam(f"a_{c}", [row[c] for row in rows], type_=ARRAY(table.c[c].type)),
-                ARRAY(table.c[c].type),
-            )
-            for c in columns
-        ]
-        data = select(func.unnest(*arrays).table_valued(*columns).render_derived())
-        statement = statement.from_select(columns, data)
+    if conn.dialect.name != "postgresql":
+        return _sqlite_insert_rows(conn, table, columns, rows, returning, conflict)
+    arrays = [
+        cast(
+            bindparam(f"a_{c}", [row[c] for row in rows], type_=ARRAY(table.c[c].type)),
+            ARRAY(table.c[c].type),
+        )
+        for c in columns
+    ]
+    data = select(func.unnest(*arrays).table_valued(*columns).render_derived())
+    statement = dialect_insert("postgresql", table).from_select(columns, data)
     if conflict:
         statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
     statement = statement.returning(*(table.c[c] for c in returning))
-    if dialect == "postgresql":
-        return list(conn.execute(statement).all())
-    return list(conn.execute(statement, list(rows)).all())
+    return list(conn.execute(statement).all())
+
+
+def _sqlite_insert_rows(
+    conn: Connection,
+    table: Table,
+    columns: list[str],
+    rows: Sequence[dict[str, Any]],
+    returning: Sequence[str],
+    conflict: Sequence[str] | None,
+) -> list[Any]:
+    before = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    on_conflict = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING" if conflict else ""
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)})"
+        f" VALUES ({', '.join('?' for _ in columns)}){on_conflict}"
+    )
+    conn.exec_driver_sql(sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
+    query = select(*(table.c[c] for c in returning)).where(table.c.id > before)
+    return list(conn.execute(query.order_by(table.c.id)).all())
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A value as SQLAlchemy stores it in SQLite: datetimes as UTC text with microseconds
+    (as UtcDateTime + SQLite's DATETIME do), dates as ISO text."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
