@@ -19,16 +19,23 @@ def update_rows(
 
     On PostgreSQL this is one UPDATE ... FROM unnest(arrays): the same statement text for
     any number of rows, so asyncpg prepares it once. SQLite (in-process, no round trips)
-    runs it as executemany. `extra` is an additional WHERE condition on the table.
+    runs it as the driver's executemany. `extra` is an additional WHERE condition on the
+    table, with no bind parameters of its own.
     """
     if not rows:
         return
     names = [name for name in rows[0] if name != key]
     if conn.dialect.name != "postgresql":
-        statement = update(table).where(table.c.id == bindparam(key))
+        # The driver's executemany, values converted here (see _sqlite_value).
+        where = "id = ?"
         if extra is not None:
-            statement = statement.where(extra)
-        conn.execute(statement.values({n: bindparam(n) for n in names}), list(rows))
+            condition = extra.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+            where += f" AND {condition}"
+        sets = ", ".join(f"{n} = ?" for n in names)
+        conn.exec_driver_sql(
+            f"UPDATE {table.name} SET {sets} WHERE {where}",
+            [tuple(_sqlite_value(row[c]) for c in [*names, key]) for row in rows],
+        )
         return
     columns = [key, *names]
     types = {key: table.c.id.type, **{n: table.c[n].type for n in names}}
