@@ -34,7 +34,7 @@ def update_rows(
         sets = ", ".join(f"{n} = ?" for n in names)
         conn.exec_driver_sql(
             f"UPDATE {table.name} SET {sets} WHERE {where}",
-            [tuple(_sqlite_value(row[c]) for c in [*names, key]) for row in rows],
+            _sqlite_rows(rows, [*names, key]),
         )
         return
     columns = [key, *names]
@@ -102,16 +102,27 @@ def _sqlite_insert_rows(
         f"INSERT INTO {table.name} ({', '.join(columns)})"
         f" VALUES ({', '.join('?' for _ in columns)}){on_conflict}"
     )
-    conn.exec_driver_sql(sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
+    conn.exec_driver_sql(sql, _sqlite_rows(rows, columns))
     query = select(*(table.c[c] for c in returning)).where(table.c.id > before)
     return list(conn.execute(query.order_by(table.c.id)).all())
 
 
-def _sqlite_value(value: Any) -> Any:
-    """A value as SQLAlchemy stores it in SQLite: datetimes as UTC text with microseconds
-    (as UtcDateTime + SQLite's DATETIME do), dates as ISO text."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _sqlite_rows(rows: Sequence[dict[str, Any]], columns: list[str]) -> list[tuple[Any, ...]]:
+    """The rows as tuples of values as SQLAlchemy stores them in SQLite: datetimes as UTC
+    text with microseconds (as UtcDateTime + SQLite's DATETIME do), dates as ISO text.
+    A batch repeats the same instants (now, due times), so each is converted once."""
+    converted: dict[Any, Any] = {}
+
+    def value(v: Any) -> Any:
+        if not isinstance(v, date):  # datetime is a date too
+            return v
+        text = converted.get(v)
+        if text is None:
+            if isinstance(v, datetime):
+                text = v.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+            else:
+                text = v.isoformat()
+            converted[v] = text
+        return text
+
+    return [tuple(value(row[c]) for c in columns) for row in rows]
