@@ -8,11 +8,11 @@ sweep  The planner, claiming and marking through a null sender (a Notifier that 
        once), for --users users all due at one instant, on each --backend: one
        `DailySweeper.sweep(now)` with no budget, timed, in a fresh process whose peak RSS
        (VmHWM) is the memory figure. Then checked: every user got exactly one message
-       and one `sent` delivery. Floors: 2,000 deliveries/s, under 300 MB peak.
+       and one `sent` delivery. Floors (issue 12): 4,000 deliveries/s, under 150 MB peak.
 rate   The same pipeline through a sender limited to --rate messages/s (the sweeper's
        `RateLimiter` in the `Channel`), posting with aiohttp to a fake HTTP endpoint on
        127.0.0.1 that runs in another process, for --rate-users users. The achieved
-       rate, (sends - burst) / (first to last send), as a fraction of R; floor 0.95.
+       rate, (sends - burst) / (first to last send), as a fraction of R; floor 0.97.
 naive  The start-up time and memory of one APScheduler cron job per user (what
        python-telegram-bot's JobQueue.run_daily per user amounts to) for --naive-users
        users, beside ours: the single interval job of `DailyScheduler` over a sweeper whose
@@ -139,6 +139,9 @@ class TimedStore(DailyStore):
 
     async def plan(self, *a: Any, **k: Any) -> int:
         return await self._timed("plan", super().plan(*a, **k))  # type: ignore[no-any-return]
+
+    async def plan_and_claim(self, *a: Any, **k: Any) -> Any:
+        return await self._timed("plan", super().plan_and_claim(*a, **k))
 
     async def claim(self, *a: Any, **k: Any) -> Any:
         return await self._timed("claim", super().claim(*a, **k))
@@ -333,14 +336,14 @@ async def bench_sweep(backend: str, args: argparse.Namespace, tmp: Path) -> bool
     say(f"{n} users, all due at {SWEEP_AT:%Y-%m-%d %H:%M}Z (setup: migrate, seed, bulk insert:"
         f" {setup_s:.1f} s)")  # fmt: skip
     say(f"one sweep(now), no budget: {elapsed:.2f} s -> {rate:,.0f} deliveries/s"
-        f"   floor 2,000/s: {ok(rate >= 2000)}")  # fmt: skip
+        f"   floor 4,000/s: {ok(rate >= 4000)}")  # fmt: skip
     rest = elapsed - sum(phases.values())
     say(f"in the store: plan {phases.get('plan', 0):.2f} s, claim {phases.get('claim', 0):.2f} s,"
         f" finish {phases.get('finish', 0):.2f} s, upkeep {phases.get('upkeep', 0):.2f} s; "
         + (f"sending and the rest {rest:.2f} s" if rest >= 0 else
            "(store calls overlap sending, so these add up to more than the sweep)"))  # fmt: skip
-    say(f"peak RSS of the sweeping process (VmHWM): {peak_mb:.0f} MB   floor < 300 MB:"
-        f" {ok(peak_mb < 300)}   (RSS before the sweep {child['rss_before'] / MB:.0f} MB,"
+    say(f"peak RSS of the sweeping process (VmHWM): {peak_mb:.0f} MB   floor < 150 MB:"
+        f" {ok(peak_mb < 150)}   (RSS before the sweep {child['rss_before'] / MB:.0f} MB,"
         f" peak before {child['peak_rss_before'] / MB:.0f} MB)")  # fmt: skip
     if child["traced_peak"] is not None:
         say(f"tracemalloc peak during the sweep: {child['traced_peak'] / MB:.1f} MB"
@@ -351,7 +354,7 @@ async def bench_sweep(backend: str, args: argparse.Namespace, tmp: Path) -> bool
         f" {db['max_attempts']} attempt(s); daily asks {db['daily_asks']}; users still due"
         f" {db['still_due']}: {ok(correct)}")  # fmt: skip
     say(f"sweep report: {child['report']}")
-    return rate >= 2000 and peak_mb < 300 and correct
+    return rate >= 4000 and peak_mb < 150 and correct
 
 
 # -- 2. through a rate-limited sender to a fake HTTP endpoint ----------------------------
@@ -447,7 +450,7 @@ async def bench_rate(backend: str, args: argparse.Namespace, tmp: Path) -> bool:
         f" sweeper batch {sweeper.batch} (setup {setup_s:.1f} s)")  # fmt: skip
     say(f"one sweep(now): {elapsed:.2f} s; first to last send {window:.2f} s")
     say(f"achieved rate (sends - burst) / window: {achieved:,.1f}/s = {achieved / rate:.3f} R"
-        f"   floor 0.95 R: {ok(achieved / rate >= 0.95)}")  # fmt: skip
+        f"   floor 0.97 R: {ok(achieved / rate >= 0.97)}")  # fmt: skip
     plain = len(stamps) / window
     say(f"plain sends / window: {plain:,.1f}/s = {plain / rate:.3f} R;"
         f" users / whole sweep (planning included): {n / elapsed:,.1f}/s ="
@@ -458,7 +461,7 @@ async def bench_rate(backend: str, args: argparse.Namespace, tmp: Path) -> bool:
         f" at most {served['max_per_id']} each; deliveries sent {db['sent']} of"
         f" {db['deliveries']}: {ok(correct)}")  # fmt: skip
     say(f"sweep report: {report_dict(report)}")
-    return achieved / rate >= 0.95 and correct
+    return achieved / rate >= 0.97 and correct
 
 
 # -- 3. one APScheduler job per user, beside ours ------------------------------------------

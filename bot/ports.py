@@ -77,7 +77,10 @@ class AnswerContext:
 
 @dataclass(frozen=True)
 class PracticeState:
-    """All choosing a question needs to know about a user, read in one round trip."""
+    """All choosing a question needs to know about a user, read in one round trip.
+
+    The reviews carry no card (`card` is empty): choosing reads only when each question is
+    due and how it went, and a user's cards are the bank's size after a month of use."""
 
     reviews: list[ReviewState]
     recent: list[int]  # question keys of the latest asks, newest first
@@ -149,6 +152,10 @@ class TutorStore(Protocol):
     async def practice_state(self, user_id: int, recent: int) -> PracticeState: ...
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]: ...
+
+    async def due_count(self, user_id: int, now: datetime) -> int:
+        """How many of the user's reviews are due at `now`."""
+        ...
 
     async def answer_counts(self, user_id: int) -> list[tuple[str, str, int, int]]:
         """(pack, domain, answered, correct) per domain the user has answered in."""

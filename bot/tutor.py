@@ -336,7 +336,7 @@ class Tutor:
         for (_pack, domain_id), (n, c) in counts.items():  # domains no longer in any pack
             domains.append(DomainStats(domain_id, domain_id, n, c))
         now = self.clock()
-        due = sum(1 for r in await self.store.reviews_of(user_id) if r.due <= now)
+        due = await self.store.due_count(user_id, now)
         streak = Streak(user.streak, user.best_streak, user.streak_date)
         today = now.astimezone(ZoneInfo(user.timezone)).date()
         blueprints = [b for b in map(bank.track_blueprint, bank.blueprints) if b is not None]

@@ -102,6 +102,9 @@ class FakeStore:
     async def reviews_of(self, user_id: int) -> list[ReviewState]:
         return [r for (u, _q), r in self.reviews.items() if u == user_id]
 
+    async def due_count(self, user_id: int, now: datetime) -> int:
+        return sum(1 for r in await self.reviews_of(user_id) if r.due <= now)
+
     def has_answered(self, ask_id: int, user_id: int) -> bool:
         return any(a.ask_id == ask_id and a.user_id == user_id for a in self.attempts)
 

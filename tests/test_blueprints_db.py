@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.content.importer import ImportRefused, import_paths, import_text
-from bot.content.lint import lint_paths
 from bot.ports import AnswerContext, AnswerRecord
 from bot.store import migrate
 from bot.store.db import make_engine
@@ -23,6 +21,7 @@ from bot.store.sql import SqlStore
 from bot.tutor import Tutor
 from bot.views import UserRef
 from tests.conftest import MINIPACK
+from tests.migration_seeds import _domains_0002, _questions_0002, _seed_0002
 
 MULTIPACK = Path(__file__).parent / "data" / "multipack"
 SHIPPED = Path(__file__).resolve().parent.parent / "content" / "saa"
@@ -154,58 +153,6 @@ questions:
 
 # -- migration 0004 on a database that already has content and history ---------------
 
-_domains_0002 = sa.table(
-    "domains",
-    sa.column("pack_id"), sa.column("id"), sa.column("title"), sa.column("weight"),
-    sa.column("position"),
-)  # fmt: skip
-_packs_0002 = sa.table(
-    "packs",
-    sa.column("id"), sa.column("title"), sa.column("exam_questions"),
-    sa.column("exam_minutes"), sa.column("pass_percent"), sa.column("content_hash"),
-)  # fmt: skip
-_questions_0002 = sa.table(
-    "questions",
-    sa.column("pack_id"), sa.column("slug"), sa.column("domain_id"), sa.column("concepts", sa.JSON),
-    sa.column("difficulty"), sa.column("scenario"), sa.column("options", sa.JSON),
-    sa.column("select_count"), sa.column("explanation"), sa.column("source"),
-    sa.column("content_hash"), sa.column("retired"),
-)  # fmt: skip
-
-
-def _seed_0002(conn: Connection) -> None:
-    """The mini pack as the importer before blueprints wrote it (concepts are not needed)."""
-    content = lint_paths([MINIPACK]).content
-    (pack,) = content.packs
-    conn.execute(
-        sa.insert(_packs_0002).values(
-            id=pack.id, title=pack.title, exam_questions=pack.exam_questions,
-            exam_minutes=pack.exam_minutes, pass_percent=pack.pass_percent,
-            content_hash=pack.content_hash(),
-        )
-    )  # fmt: skip
-    conn.execute(
-        sa.insert(_domains_0002),
-        [
-            {"pack_id": pack.id, "id": d.id, "title": d.title, "weight": d.weight, "position": i}
-            for i, d in enumerate(pack.domains)
-        ],
-    )
-    conn.execute(
-        sa.insert(_questions_0002),
-        [
-            {
-                "pack_id": q.pack, "slug": q.id, "domain_id": q.domain,
-                "concepts": list(q.concepts), "difficulty": q.difficulty,
-                "scenario": q.scenario, "options": [asdict(o) for o in q.options],
-                "select_count": q.select, "explanation": q.explanation, "source": q.source,
-                "content_hash": q.content_hash(), "retired": False,
-            }
-            for q in content.questions
-        ],
-    )  # fmt: skip
-
-
 async def _downgrade(engine: AsyncEngine, revision: str) -> None:
     def run(connection: Connection) -> None:
         config = migrate.alembic_config()
@@ -219,7 +166,9 @@ async def _downgrade(engine: AsyncEngine, revision: str) -> None:
 async def test_migration_0004_keeps_history_and_old_packs_unchanged(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        await migrate.upgrade(engine, "0002")
+        # 0003 (counters) comes before the blueprints; the answer below is stored by today's
+        # store, which keeps those counters.
+        await migrate.upgrade(engine, "0003")
         async with engine.begin() as conn:
             await conn.run_sync(_seed_0002)
         store = SqlStore(engine)

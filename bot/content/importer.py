@@ -7,12 +7,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import case, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.content.lint import LintResult, Problem, lint_paths, lint_text
 from bot.content.model import ConceptSpec, ContentSet, KnownPack, QuestionSpec
-from bot.store.models import Blueprint, Concept, Domain, Meta, Pack, Question
+from bot.store.models import Attempt, Blueprint, Concept, Domain, DomainCount, Meta, Pack, Question
 from bot.store.statements import CONTENT_REVISION
 from bot.views import ImportReport
 
@@ -154,8 +154,28 @@ async def _apply(conn: AsyncConnection, content: ContentSet, whole: set[str]) ->
         )  # fmt: skip
 
     await _sync_items(conn, Concept, content.concepts, "concepts", content, whole, counts)
-    await _sync_items(conn, Question, content.questions, "questions", content, whole, counts)
+    reclassified = await _sync_items(
+        conn, Question, content.questions, "questions", content, whole, counts
+    )
+    for pack_id in sorted(reclassified):
+        await _rebuild_domain_counts(conn, pack_id)
     return ImportReport(counts)
+
+
+async def _rebuild_domain_counts(conn: AsyncConnection, pack_id: str) -> None:
+    """Recount the per-user domain counters of a pack whose questions changed domain (a
+    reclassification, e.g. a new default blueprint): statistics follow the bank as it is
+    classified now. Rare (an admin's import), so one grouped pass over the pack's answers."""
+    await conn.execute(delete(DomainCount).where(DomainCount.pack_id == pack_id))
+    right = func.sum(case((Attempt.correct, 1), else_=0))
+    answers = (
+        select(Attempt.user_id, Question.pack_id, Question.domain_id, func.count(), right)
+        .join(Question, Question.id == Attempt.question_id)
+        .where(Question.pack_id == pack_id)
+        .group_by(Attempt.user_id, Question.pack_id, Question.domain_id)
+    )
+    columns = ["user_id", "pack_id", "domain_id", "answered", "correct"]
+    await conn.execute(insert(DomainCount).from_select(columns, answers))
 
 
 def _concept_row(spec: ConceptSpec) -> dict[str, Any]:
@@ -191,17 +211,21 @@ async def _sync_items(
     content: ContentSet,
     whole: set[str],
     counts: dict[str, dict[str, int]],
-) -> None:
+) -> set[str]:
+    """Add, update and retire items; the packs in which a question changed domain."""
     tally = counts[kind]
+    reclassified: set[str] = set()
     packs = (
         {s.pack for s in specs} | whole | {p for (p, _src), k in content.files.items() if kind in k}
     )
     for pack in sorted(packs):
+        domain = Question.domain_id if model is Question else literal(None)
         rows = await conn.execute(
-            select(model.id, model.slug, model.content_hash, model.retired, model.source).where(
-                model.pack_id == pack
-            )
-        )
+            select(
+                model.id, model.slug, model.content_hash, model.retired, model.source,
+                domain.label("domain_id"),
+            ).where(model.pack_id == pack)
+        )  # fmt: skip
         existing = {r.slug: r for r in rows}
         present = set()
         inserts = []
@@ -217,6 +241,8 @@ async def _sync_items(
             elif old.content_hash != digest or old.retired or old.source != spec.source:
                 await conn.execute(update(model).where(model.id == old.id).values(**fields))
                 tally["updated"] += 1
+                if model is Question and old.domain_id != fields["domain_id"]:
+                    reclassified.add(pack)
             else:
                 tally["unchanged"] += 1
         if inserts:
@@ -230,6 +256,7 @@ async def _sync_items(
         if vanished:
             await conn.execute(update(model).where(model.id.in_(vanished)).values(retired=True))
             tally["retired"] += len(vanished)
+    return reclassified
 
 
 async def _bump_revision(conn: AsyncConnection) -> None:

@@ -15,19 +15,20 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, exists, func, select, update
 
-from bot.daily.bulk import update_rows
+from bot.daily.bulk import insert_rows, update_rows
 from bot.daily.planning import Plan, first_due, plan_user
 from bot.ports import ReviewState
 from bot.store.database import Database
 from bot.store.models import Ask, Delivery, Identity, Review, User
-from bot.store.sql import domain_counts, review_state
-from bot.store.statements import dialect_insert
+from bot.store.sql import domain_counts
+from bot.store.statements import dialect_insert, in_ids
 
 USERS: Table = User.__table__  # type: ignore[assignment]
 DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
 ASKS: Table = Ask.__table__  # type: ignore[assignment]
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
+NOTHING_TO_ASK = "no question to ask or no platform to reach"
 BLOCKED, FAILED, UNKNOWN, EXPIRED = "blocked", "failed", "unknown", "expired"
 STATUSES = (PENDING, SENDING, SENT, BLOCKED, FAILED, UNKNOWN, EXPIRED)
 
@@ -73,7 +74,56 @@ class Outcome:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class Planned:
+    seen: int  # due users looked at (0: nobody left to plan)
+    added: int  # deliveries inserted
+    claims: list[Claim]  # those of them to send now
+
+
 ChooseAsk = Callable[[int, UserState], NewAsk | None]
+
+
+def due_users(now: datetime, platforms: Sequence[str], batch: int) -> Any:
+    """Users whose daily question is due, reachable on one of `platforms` (the planner)."""
+    reachable = exists().where(Identity.user_id == User.id, Identity.platform.in_(platforms))
+    return (
+        select(User.id, User.next_due_at, User.daily_time, User.timezone)
+        .where(
+            User.active.is_(True),
+            User.daily_enabled.is_(True),
+            User.next_due_at <= now,
+            reachable,
+        )
+        .order_by(User.next_due_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def pending_claims(now: datetime, limit: int) -> Any:
+    """Pending deliveries whose time has come, oldest first, locked for this claim."""
+    return (
+        select(
+            Delivery.id,
+            Delivery.user_id,
+            Delivery.local_date,
+            Delivery.expires_at,
+            Delivery.attempts,
+            Delivery.maybe_duplicates,
+            Delivery.ask_id,
+            Delivery.claimed_at,
+            Delivery.last_error,
+        )  # fmt: skip
+        .where(
+            Delivery.status == PENDING,
+            Delivery.not_before <= now,
+            Delivery.expires_at > now,
+        )
+        .order_by(Delivery.not_before, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
 
 
 class DailyStore:
@@ -114,19 +164,7 @@ class DailyStore:
     def _plan_batch(
         self, conn: Connection, now: datetime, platforms: tuple[str, ...], batch: int
     ) -> tuple[int, int]:
-        reachable = exists().where(Identity.user_id == User.id, Identity.platform.in_(platforms))
-        rows = conn.execute(
-            select(User.id, User.next_due_at, User.daily_time, User.timezone)
-            .where(
-                User.active.is_(True),
-                User.daily_enabled.is_(True),
-                User.next_due_at <= now,
-                reachable,
-            )
-            .order_by(User.next_due_at)
-            .limit(batch)
-            .with_for_update(skip_locked=True)
-        ).all()
+        rows = conn.execute(due_users(now, platforms, batch)).all()
         if not rows:
             return 0, 0
         plans: list[tuple[int, Plan]] = [
@@ -187,11 +225,90 @@ class DailyStore:
         return result.rowcount or 0
 
     # -- claiming --------------------------------------------------------------------------
+    async def plan_and_claim(
+        self, now: datetime, platforms: Sequence[str], limit: int, choose: ChooseAsk
+    ) -> Planned:
+        """Plan up to `limit` due users and claim their deliveries for this process at once:
+        each delivery is inserted already claimed, with its ask, and written once more when
+        its send is recorded (two writes a delivery). One transaction."""
+        return await self.db.write(self._plan_and_claim, now, tuple(platforms), limit, choose)
+
+    def _plan_and_claim(
+        self,
+        conn: Connection,
+        now: datetime,
+        platforms: tuple[str, ...],
+        limit: int,
+        choose: ChooseAsk,
+    ) -> Planned:
+        rows = conn.execute(due_users(now, platforms, limit)).all()
+        if not rows:
+            return Planned(0, 0, [])
+        plans = {r.id: plan_user(r.next_due_at, now, r.daily_time, r.timezone) for r in rows}
+        wanted = {u: p.delivery for u, p in plans.items() if p.delivery is not None}
+        update_rows(
+            conn, USERS, "uid", [{"uid": u, "next_due_at": p.next_due_at} for u, p in plans.items()]
+        )
+        if wanted:
+            # A delivery for that local date may exist already (e.g. the time was changed
+            # after it was sent): those users get nothing more today.
+            earliest = min(d.local_date for d in wanted.values())
+            taken = conn.execute(
+                select(Delivery.user_id, Delivery.local_date).where(
+                    in_ids(conn, Delivery.user_id, list(wanted)), Delivery.local_date >= earliest
+                )
+            )
+            for user_id, local in taken:
+                if user_id in wanted and wanted[user_id].local_date == local:
+                    del wanted[user_id]
+        if not wanted:
+            return Planned(len(rows), 0, [])
+        user_ids = list(wanted)
+        targets = self._targets(conn, user_ids, platforms)
+        states = self._user_states(conn, user_ids)
+        picked = {u: choose(u, states[u]) for u in user_ids}
+        asking = [u for u in user_ids if picked[u] is not None and u in targets]
+        ask_of = self._insert_asks(conn, [(u, picked[u]) for u in asking], now)  # type: ignore[misc]
+        values = []
+        for user_id, day in wanted.items():
+            ask_id = ask_of.get(user_id)
+            values.append(
+                {
+                    "user_id": user_id, "local_date": day.local_date, "due_at": day.due_at,
+                    "expires_at": day.expires_at, "not_before": day.due_at,
+                    "maybe_duplicates": 0, "message_ref": None, "sent_at": None,
+                    "status": SENDING if ask_id is not None else FAILED,
+                    "attempts": 1 if ask_id is not None else 0,
+                    "claimed_at": now if ask_id is not None else None,
+                    "ask_id": ask_id,
+                    "last_error": None if ask_id is not None else NOTHING_TO_ASK,
+                }
+            )  # fmt: skip
+        # Count the rows RETURNING gives back: asyncpg reports no rowcount for a batch.
+        added = insert_rows(
+            conn, DELIVERIES, values, ("id", "user_id", "ask_id"), ("user_id", "local_date")
+        )
+        claims = []
+        for delivery_id, user_id, ask_id in added:
+            if ask_id is None:
+                continue
+            target, new = targets[user_id], picked[user_id]
+            assert new is not None
+            day = wanted[user_id]
+            claims.append(
+                Claim(
+                    delivery_id, user_id, target[0], target[1], day.local_date, day.expires_at,
+                    1, 0, ask_id, new.question_key, new.option_order,
+                )
+            )  # fmt: skip
+        return Planned(len(rows), len(added), claims)
+
     async def claim(
         self, now: datetime, platforms: Sequence[str], limit: int, choose: ChooseAsk
     ) -> list[Claim]:
-        """Claim up to `limit` pending deliveries; give those without one an ask, its
-        question picked by `choose` from the user's state. One transaction."""
+        """Claim up to `limit` pending deliveries (retries, and any planned by `plan`); give
+        those without one an ask, its question picked by `choose` from the user's state.
+        One transaction; each delivery row is written once here."""
         return await self.db.write(self._claim, now, tuple(platforms), limit, choose)
 
     def _claim(
@@ -202,98 +319,62 @@ class DailyStore:
         limit: int,
         choose: ChooseAsk,
     ) -> list[Claim]:
-        rows = conn.execute(
-            select(
-                Delivery.id,
-                Delivery.user_id,
-                Delivery.local_date,
-                Delivery.expires_at,
-                Delivery.attempts,
-                Delivery.maybe_duplicates,
-                Delivery.ask_id,
-            )  # fmt: skip
-            .where(
-                Delivery.status == PENDING,
-                Delivery.not_before <= now,
-                Delivery.expires_at > now,
-            )
-            .order_by(Delivery.not_before, Delivery.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
+        rows = conn.execute(pending_claims(now, limit)).all()
         if not rows:
             return []
-        ids = [r.id for r in rows]
-        conn.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(ids))
-            .values(status=SENDING, claimed_at=now, attempts=Delivery.attempts + 1)
-        )
         user_ids = [r.user_id for r in rows]
         targets = self._targets(conn, user_ids, platforms)
         asks = self._existing_asks(conn, [r.ask_id for r in rows if r.ask_id is not None])
-        need_ask = [r for r in rows if r.ask_id is None or r.ask_id not in asks]
-        new: list[tuple[Any, NewAsk]] = []
+        need_ask = [r for r in rows if r.ask_id not in asks and r.user_id in targets]
+        new: dict[int, NewAsk] = {}  # one new ask per user
         if need_ask:
             states = self._user_states(conn, [r.user_id for r in need_ask])
             for r in need_ask:
                 picked = choose(r.user_id, states[r.user_id])
-                if picked is not None:
-                    new.append((r, picked))
-        ask_of: dict[int, int] = {}  # delivery id -> its new ask
-        if new:
-            # Asks are matched to deliveries by user (one delivery per user in a batch
-            # but for rare catch-ups); SQLite then inserts them in one statement.
-            by_user = len({r.user_id for r, _a in new}) == len(new)
-            returned = conn.execute(
-                ASKS.insert().returning(
-                    ASKS.c.id, ASKS.c.user_id, sort_by_parameter_order=not by_user
-                ),
-                [
-                    {
-                        "user_id": r.user_id,
-                        "group_key": None,
-                        "question_id": a.question_key,
-                        "option_order": ",".join(map(str, a.option_order)),
-                        "purpose": "daily",
-                        "created_at": now,
-                        "message_ref": None,
-                    }
-                    for r, a in new
-                ],
-            ).all()
-            created: list[tuple[int, int]] = [(row[0], row[1]) for row in returned]
-            if by_user:
-                ask_by_user = {user_id: ask_id for ask_id, user_id in created}
-                created = [(ask_by_user[r.user_id], r.user_id) for r, _a in new]
-            for (r, a), (ask_id, _user_id) in zip(new, created, strict=True):
-                asks[ask_id] = (a.question_key, a.option_order)
-                ask_of[r.id] = ask_id
-            update_rows(
-                conn, DELIVERIES, "did", [{"did": d, "ask_id": a} for d, a in ask_of.items()]
-            )
-        claims = []
+                if picked is not None and r.user_id not in new:
+                    new[r.user_id] = picked
+        ask_by_user = self._insert_asks(conn, list(new.items()), now)
+        for user_id, a in new.items():
+            asks[ask_by_user[user_id]] = (a.question_key, a.option_order)
+        claims, changes = [], []
         for r in rows:
-            linked = r.ask_id if r.ask_id in asks else ask_of.get(r.id)
+            linked = r.ask_id if r.ask_id in asks else ask_by_user.get(r.user_id)
             target = targets.get(r.user_id)
-            if linked is None or target is None:
-                continue  # nothing to ask, or no way to reach them: marked failed below
+            if linked is None or target is None:  # nothing to ask, or no way to reach them
+                changes.append({"did": r.id, "status": FAILED, "claimed_at": r.claimed_at,
+                                "attempts": r.attempts, "ask_id": r.ask_id,
+                                "last_error": NOTHING_TO_ASK})  # fmt: skip
+                continue
             question_key, order = asks[linked]
+            changes.append({"did": r.id, "status": SENDING, "claimed_at": now,
+                            "attempts": r.attempts + 1, "ask_id": linked,
+                            "last_error": r.last_error})  # fmt: skip
             claims.append(
                 Claim(
                     r.id, r.user_id, target[0], target[1], r.local_date, r.expires_at,
                     r.attempts + 1, r.maybe_duplicates, linked, question_key, order,
                 )
             )  # fmt: skip
-        claimed = {c.delivery_id for c in claims}
-        unreachable = [r.id for r in rows if r.id not in claimed]
-        if unreachable:
-            conn.execute(
-                update(Delivery)
-                .where(Delivery.id.in_(unreachable))
-                .values(status=FAILED, last_error="no question to ask or no platform to reach")
-            )
+        update_rows(conn, DELIVERIES, "did", changes)
         return claims
+
+    @staticmethod
+    def _insert_asks(
+        conn: Connection, new: list[tuple[int, NewAsk]], now: datetime
+    ) -> dict[int, int]:
+        """Insert the daily asks, one per user, in one statement: user id -> ask id."""
+        if not new:
+            return {}
+        rows = [
+            {
+                "user_id": user_id, "group_key": None, "question_id": a.question_key,
+                "option_order": ",".join(map(str, a.option_order)), "purpose": "daily",
+                "created_at": now, "message_ref": None,
+            }
+            for user_id, a in new
+        ]  # fmt: skip
+        returned = insert_rows(conn, ASKS, rows, ("id", "user_id"))
+        return {user_id: ask_id for ask_id, user_id in returned}
 
     @staticmethod
     def _targets(
@@ -303,7 +384,7 @@ class DailyStore:
         # picks the (platform, external_id) index and scans every identity of the platform.
         rows = conn.execute(
             select(Identity.user_id, Identity.platform, Identity.external_id)
-            .where(Identity.user_id.in_(user_ids))
+            .where(in_ids(conn, Identity.user_id, user_ids))
             .order_by(Identity.id)
         )
         targets: dict[int, tuple[str, str]] = {}
@@ -319,15 +400,22 @@ class DailyStore:
         if not ask_ids:
             return {}
         rows = conn.execute(
-            select(Ask.id, Ask.question_id, Ask.option_order).where(Ask.id.in_(ask_ids))
+            select(Ask.id, Ask.question_id, Ask.option_order).where(in_ids(conn, Ask.id, ask_ids))
         )
         return {i: (q, tuple(int(x) for x in order.split(","))) for i, q, order in rows}
 
     @staticmethod
     def _user_states(conn: Connection, user_ids: list[int]) -> dict[int, UserState]:
+        # No cards: the picker reads only when each question is due and how it went.
         reviews: dict[int, list[ReviewState]] = defaultdict(list)
-        for r in conn.execute(select(Review).where(Review.user_id.in_(user_ids))):
-            reviews[r.user_id].append(review_state(r))
+        query = select(
+            Review.user_id, Review.question_id, Review.due, Review.last_correct,
+            Review.last_seen_at,
+        ).where(in_ids(conn, Review.user_id, user_ids))  # fmt: skip
+        for r in conn.execute(query):
+            reviews[r.user_id].append(
+                ReviewState(r.question_id, {}, r.due, r.last_correct, r.last_seen_at)
+            )
         counts = domain_counts(conn, user_ids)
         return {u: UserState(reviews[u], counts[u]) for u in user_ids}
 
@@ -350,14 +438,11 @@ class DailyStore:
             }
             for o in outcomes
         ]
+        # The message id is kept on the delivery only: its ask is not written again.
         update_rows(conn, DELIVERIES, "did", rows, extra=DELIVERIES.c.status == SENDING)
-        sent = [
-            {"aid": o.ask_id, "message_ref": o.message_ref} for o in outcomes if o.status == SENT
-        ]
-        update_rows(conn, ASKS, "aid", sent)
         blocked = [o.user_id for o in outcomes if o.status == BLOCKED]
         if blocked:
-            conn.execute(update(User).where(User.id.in_(blocked)).values(active=False))
+            conn.execute(update(User).where(in_ids(conn, User.id, blocked)).values(active=False))
 
     # -- reporting -------------------------------------------------------------------------
     async def counts(self, day: date, due_as_of: datetime | None = None) -> dict[str, int]:

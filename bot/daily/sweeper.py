@@ -9,6 +9,7 @@ import asyncio
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -87,7 +88,6 @@ class DailySweeper:
         self.batch = batch
         self.rng = rng or random.Random()
         self.monotonic = monotonic
-        self._slots = {name: asyncio.Semaphore(c.in_flight) for name, c in self.channels.items()}
 
     async def sweep(self, now: datetime, budget_s: float | None = None) -> SweepReport:
         """Plan and send everything due at `now`. With a budget, stop claiming new batches
@@ -100,27 +100,47 @@ class DailySweeper:
         await self.store.schedule_unscheduled(now)
         report.expired = await self.store.expire(now)
         report.reclaimed = await self.store.reclaim_stale(now, CLAIM_LEASE)
-        report.planned = await self.store.plan(now, platforms)
         bank = await self.tutor.bank()
         choose = self._chooser(bank, now)
 
-        def claim_next() -> asyncio.Future[list[Claim]] | None:
+        pending_left = [True]  # retries this sweep makes wait past `now`: none appear
+
+        async def next_batch() -> list[Claim] | None:
+            """Pending deliveries (retries) first, then newly due users, planned and
+            claimed at once. None when nobody is left."""
+            claims: list[Claim] = []
+            if pending_left[0]:
+                claims = await self.store.claim(now, platforms, self.batch, choose)
+                if len(claims) == self.batch:
+                    return claims
+                pending_left[0] = False
+            planned = await self.store.plan_and_claim(
+                now, platforms, self.batch - len(claims), choose
+            )
+            report.planned += planned.added
+            if not claims and not planned.seen:
+                return None
+            return claims + planned.claims
+
+        def claim_next() -> asyncio.Future[list[Claim] | None] | None:
             if budget_s is not None and self.monotonic() - started >= budget_s:
                 return None
-            return asyncio.ensure_future(self.store.claim(now, platforms, self.batch, choose))
+            return asyncio.ensure_future(next_batch())
 
         # The next batch is claimed while this one is sent, so sending never waits on the
         # database between batches.
         upcoming = claim_next()
         while upcoming is not None:
             claims = await upcoming
-            if not claims:
+            if claims is None:
                 break
             report.claimed += len(claims)
             upcoming = claim_next()
-            outcomes = await asyncio.gather(*(self._deliver(c, bank, now) for c in claims))
+            outcomes = await self._send(claims, bank, now)
             for outcome in outcomes:
                 report.add(outcome.status)
+                if outcome.status == PENDING and outcome.not_before is None:
+                    pending_left[0] = True  # a resend, claimable at once
             await self.store.finish(outcomes, now)
         if report.planned or report.claimed:
             log.info("daily sweep at %s: %s", now.isoformat(timespec="seconds"), report.line())
@@ -139,6 +159,27 @@ class DailySweeper:
 
         return choose
 
+    async def _send(self, claims: list[Claim], bank: Bank, now: datetime) -> list[Outcome]:
+        """Send a batch: per platform, `in_flight` senders take claims off one queue (no
+        task per delivery)."""
+        queues: dict[str, deque[Claim]] = {}
+        for claim in claims:
+            queues.setdefault(claim.platform, deque()).append(claim)
+        outcomes: list[Outcome] = []
+
+        async def sender(queue: deque[Claim]) -> None:
+            while queue:
+                outcomes.append(await self._deliver(queue.popleft(), bank, now))
+
+        await asyncio.gather(
+            *(
+                sender(queue)
+                for platform, queue in queues.items()
+                for _ in range(min(self.channels[platform].in_flight, len(queue)))
+            )
+        )
+        return outcomes
+
     async def _deliver(self, claim: Claim, bank: Bank, now: datetime) -> Outcome:
         channel = self.channels[claim.platform]
         view = self.tutor.view(bank, claim.ask_id, claim.question_key, claim.option_order, "daily")
@@ -147,9 +188,8 @@ class DailySweeper:
             ask_id=claim.ask_id, maybe_duplicates=claim.maybe_duplicates,
         )  # fmt: skip
         try:
-            async with self._slots[claim.platform]:
-                await channel.limiter.acquire()
-                ref = await channel.notifier.send_question(claim.external_id, view)
+            await channel.limiter.acquire()
+            ref = await channel.notifier.send_question(claim.external_id, view)
         except DeliveryBlocked:
             return replace(outcome, status=BLOCKED)
         except DeliveryRetryAfter as wait:
@@ -166,4 +206,7 @@ class DailySweeper:
             retry_at = now + min(FIRST_BACKOFF * 2 ** (claim.attempts - 1), MAX_BACKOFF)
             status = PENDING if retry_at < claim.expires_at else FAILED
             return replace(outcome, status=status, not_before=retry_at, error=repr(error))
-        return replace(outcome, message_ref=ref)
+        return Outcome(
+            claim.delivery_id, claim.user_id, SENT, claim.ask_id,
+            message_ref=ref, maybe_duplicates=claim.maybe_duplicates,
+        )  # fmt: skip

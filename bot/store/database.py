@@ -8,28 +8,45 @@ Each store method is written once, as synchronous Core code, and runs in one rou
   in one hop makes an answer several times faster (see docs/benchmarks.md).
 Writers in this process take turns on a lock rather than in SQLite's busy handler, which
 sleeps and would stall them; other processes still meet the busy timeout.
+
+On PostgreSQL every round trip counts (the client is CPU-bound in SQLAlchemy's async layer):
+- reads run with no BEGIN/ROLLBACK (autocommit): each statement sees committed data anyway
+  at READ COMMITTED;
+- `autocommit` units of work (an answer: a read, then one atomic write statement; an ask:
+  one INSERT) run the same way: 2 round trips an answer, 1 an ask;
+- `write` units run in one transaction (BEGIN ... COMMIT);
+- there is no pre-ping per checkout (3 round trips: BEGIN, ";", ROLLBACK). Connections are
+  recycled after an hour, and a connection found dead invalidates the pool (SQLAlchemy's
+  disconnect handling); reads and autocommit units are then retried once on a new one.
+  Transactional writes are not retried (their outcome is unknown): the caller sees the
+  error, and the next call gets a fresh connection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.db import SQLITE_BUSY_TIMEOUT_MS, sqlite_pragmas
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        # The same pool, without BEGIN/COMMIT (PostgreSQL; SQLite runs in its threads).
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._sync: Engine | None = None
         self._write_lock = threading.Lock()
         self._writer: Connection | None = None
@@ -47,17 +64,39 @@ class Database:
             event.listen(self._sync, "connect", sqlite_pragmas)
 
     async def read(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work`, which only reads."""
         if self._sync is not None:
             return await asyncio.to_thread(self._sqlite_read, work, args)
-        async with self.engine.connect() as conn:
-            return await conn.run_sync(work, *args)
+        return await self._pg_autocommit(work, args)
+
+    async def autocommit(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work` whose writes are one statement, atomic on its own (PostgreSQL: without
+        BEGIN/COMMIT; a retry after a lost connection must be harmless). SQLite: as write."""
+        if self._sync is not None:
+            return await self._sqlite_write_async(work, args)
+        return await self._pg_autocommit(work, args)
 
     async def write(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work` in one transaction."""
         if self._sync is not None:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._writer_thread, self._sqlite_write, work, args)
+            return await self._sqlite_write_async(work, args)
         async with self.engine.begin() as conn:
             return await conn.run_sync(work, *args)
+
+    async def _pg_autocommit(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
+        try:
+            async with self._autocommit.connect() as conn:
+                return await conn.run_sync(work, *args)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            log.warning("database connection lost (%s); retrying once on a new one", error.orig)
+        async with self._autocommit.connect() as conn:
+            return await conn.run_sync(work, *args)
+
+    async def _sqlite_write_async(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer_thread, self._sqlite_write, work, args)
 
     def _sqlite_read(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
         assert self._sync is not None

@@ -8,6 +8,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# PostgreSQL connections are replaced after this long instead of pinged at every checkout
+# (see bot/store/database.py).
+PG_POOL_RECYCLE_S = 3600
 
 
 def is_sqlite(url: str) -> bool:
@@ -21,7 +24,8 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         )
         event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("pool_recycle", PG_POOL_RECYCLE_S)
+    return create_async_engine(url, pool_pre_ping=False, **kwargs)
 
 
 def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

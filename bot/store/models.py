@@ -224,6 +224,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "local_date", name="uq_delivery_user_date"),
         Index("ix_deliveries_claim", "status", "not_before"),
+        Index("ix_deliveries_ask_id", "ask_id"),  # an answer finds its ask's delivery
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -243,6 +244,21 @@ class Delivery(Base):
     # one), or a send in flight when its process died.
     maybe_duplicates: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class DomainCount(Base):
+    """Answers and right answers per user x (pack, domain), kept as answers are stored,
+    so statistics cost the same after a year as on the first day."""
+
+    __tablename__ = "domain_counts"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    pack_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    domain_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    answered: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
 
 
 class Meta(Base):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,23 +22,20 @@ from bot.ports import (
     UserRow,
 )
 from bot.store.database import Database
-from bot.store.models import Attempt, Blueprint, Concept, Domain, Identity, Question, User
-from bot.store.statements import Statements
+from bot.store.models import (
+    Attempt,
+    Blueprint,
+    Concept,
+    Domain,
+    DomainCount,
+    Identity,
+    Question,
+    User,
+)
+from bot.store.statements import RawQuery, Statements, in_ids, utc
 from bot.views import GroupAnswer
 
 USER_FIELDS = {"timezone", "daily_time", "daily_enabled", "active", "display_name", "next_due_at"}
-
-_USER_COLUMNS = (
-    User.id,
-    User.display_name,
-    User.active,
-    User.timezone,
-    User.daily_time,
-    User.daily_enabled,
-    User.streak,
-    User.best_streak,
-    User.streak_date,
-)
 
 
 def _user(row: Any) -> UserRow:
@@ -67,19 +64,17 @@ def review_state(row: Any) -> ReviewState:
 def domain_counts(
     conn: Connection, user_ids: list[int]
 ) -> dict[int, dict[tuple[str, str], tuple[int, int]]]:
-    """Per user: (pack, domain) -> (answers, right answers), by each question's domain in its
-    pack's default blueprint as classified now (not as it was when answered), so stats and
-    weak domains follow a reclassification of the bank."""
-    correct = func.sum(func.cast(Attempt.correct, Question.difficulty.type))
-    query = (
-        select(Attempt.user_id, Question.pack_id, Question.domain_id, func.count(), correct)
-        .join(Question, Question.id == Attempt.question_id)
-        .where(Attempt.user_id.in_(user_ids))
-        .group_by(Attempt.user_id, Question.pack_id, Question.domain_id)
-    )
+    """Per user: (pack, domain) -> (answers, right answers), from the counters."""
+    query = select(
+        DomainCount.user_id,
+        DomainCount.pack_id,
+        DomainCount.domain_id,
+        DomainCount.answered,
+        DomainCount.correct,
+    ).where(in_ids(conn, DomainCount.user_id, user_ids))
     counts: dict[int, dict[tuple[str, str], tuple[int, int]]] = {u: {} for u in user_ids}
     for user_id, pack, domain, n, c in conn.execute(query):
-        counts[user_id][(pack, domain)] = (int(n), int(c or 0))
+        counts[user_id][(pack, domain)] = (int(n), int(c))
     return counts
 
 
@@ -88,6 +83,7 @@ class SqlStore:
         self.engine = engine
         self.db = db or Database(engine)
         self.sql = Statements(engine.dialect.name)
+        self._practice_rows = RawQuery(self.sql.practice_state, engine.dialect)
 
     # -- content -----------------------------------------------------------------
     async def content_revision(self) -> int:
@@ -138,12 +134,8 @@ class SqlStore:
 
     # -- users -------------------------------------------------------------------
     def _find_user(self, conn: Connection, platform: str, external_id: str) -> Any:
-        query = (
-            select(*_USER_COLUMNS)
-            .join(Identity, Identity.user_id == User.id)
-            .where(Identity.platform == platform, Identity.external_id == external_id)
-        )
-        return conn.execute(query).first()
+        params = {"platform": platform, "external_id": external_id}
+        return conn.execute(self.sql.find_user, params).first()
 
     async def user_for(
         self,
@@ -227,7 +219,7 @@ class SqlStore:
             "created_at": now,
             "message_ref": None,
         }
-        return await self.db.write(self._create_ask, values)
+        return await self.db.autocommit(self._create_ask, values)
 
     def _create_ask(self, conn: Connection, values: dict[str, Any]) -> int:
         ask_id = conn.scalar(self.sql.create_ask, values)
@@ -237,7 +229,7 @@ class SqlStore:
     async def answer(
         self, ask_id: int | None, user_id: int, decide: Callable[[AnswerContext], AnswerRecord]
     ) -> bool:
-        return await self.db.write(self._answer, ask_id, user_id, decide)
+        return await self.db.autocommit(self._answer, ask_id, user_id, decide)
 
     def _answer(
         self,
@@ -275,8 +267,18 @@ class SqlStore:
         return await self.db.read(self._practice_state, user_id, recent)
 
     def _practice_state(self, conn: Connection, user_id: int, recent: int) -> PracticeState:
-        keys = conn.scalars(self.sql.recent_questions, {"user_id": user_id, "limit": recent})
-        return PracticeState(self._reviews_of(conn, user_id), list(keys))
+        reviews: list[ReviewState] = []
+        asked: list[tuple[Any, int, int]] = []  # (asked at, ask id, question)
+        rows = self._practice_rows.rows(conn, {"user_id": user_id, "limit": recent})
+        for kind, question, due, last_correct, last_seen_at, pos in rows:
+            if kind == 0:
+                reviews.append(
+                    ReviewState(question, {}, utc(due), bool(last_correct), utc(last_seen_at))
+                )
+            else:
+                asked.append((utc(due), pos, question))
+        asked.sort(reverse=True)
+        return PracticeState(reviews, [question for _at, _id, question in asked])
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]:
         return await self.db.read(self._reviews_of, user_id)
@@ -284,49 +286,51 @@ class SqlStore:
     def _reviews_of(self, conn: Connection, user_id: int) -> list[ReviewState]:
         return [review_state(r) for r in conn.execute(self.sql.reviews_of, {"user_id": user_id})]
 
+    async def due_count(self, user_id: int, now: datetime) -> int:
+        return await self.db.read(self._due_count, user_id, now)
+
+    def _due_count(self, conn: Connection, user_id: int, now: datetime) -> int:
+        return int(conn.scalar(self.sql.due_count, {"user_id": user_id, "v_due": now}) or 0)
+
     def _record_answer(self, conn: Connection, record: AnswerRecord) -> bool:
-        attempt = {
-            "ask_id": record.ask_id,
-            "user_id": record.user_id,
-            "question_id": record.question_key,
-            "domain_id": record.domain,
-            "chosen": ",".join(map(str, record.chosen)),
-            "correct": record.correct,
-            "answered_at": record.answered_at,
+        """Store the answer; False (nothing changed) if this user already answered the ask.
+
+        On PostgreSQL one statement writes it all (the store runs answers without BEGIN and
+        COMMIT: a read, then this one atomic write). SQLite runs the parts in its transaction.
+        """
+        params = {
+            "v_ask": record.ask_id,
+            "v_user": record.user_id,
+            "v_question": record.question_key,
+            "v_domain": record.domain,
+            "v_chosen": ",".join(map(str, record.chosen)),
+            "v_correct": record.correct,
+            "v_right": 1 if record.correct else 0,
+            "v_wrong": 0 if record.correct else 1,
+            "v_at": record.answered_at,
+            "v_card": record.card,
+            "v_due": record.due,
         }
-        if conn.execute(self.sql.insert_attempt, attempt).rowcount == 0:
-            return False  # this user already answered this ask: nothing changes
-        review = {
-            "user_id": record.user_id,
-            "question_id": record.question_key,
-            "card": record.card,
-            "due": record.due,
-            "last_correct": record.correct,
-            "last_seen_at": record.answered_at,
-            "answers": 1,
-            "wrong": 0 if record.correct else 1,
-        }
-        conn.execute(self.sql.upsert_review, review)
-        if record.streak is not None:
-            streak = record.streak
-            conn.execute(
-                self.sql.set_streak,
-                {
-                    "uid": record.user_id,
-                    "streak": streak.current,
-                    "best": streak.best,
-                    "on": streak.last,
-                },
-            )
+        streak = record.streak
+        if streak is not None:
+            params.update(v_streak=streak.current, v_best=streak.best, v_on=streak.last)
+        if self.sql.dialect == "postgresql":
+            statement = self.sql.store_answer_streak if streak else self.sql.store_answer
+            return conn.execute(statement, params).first() is not None
+        if conn.execute(self.sql.insert_attempt, params).rowcount == 0:
+            return False
+        conn.execute(self.sql.upsert_review, params)
+        conn.execute(self.sql.count_answer, params)
+        if streak is not None:
+            conn.execute(self.sql.set_streak, params)
         return True
 
     async def answer_counts(self, user_id: int) -> list[tuple[str, str, int, int]]:
         return await self.db.read(self._answer_counts, user_id)
 
-    @staticmethod
-    def _answer_counts(conn: Connection, user_id: int) -> list[tuple[str, str, int, int]]:
-        counts = domain_counts(conn, [user_id])[user_id]
-        return [(pack, domain, n, c) for (pack, domain), (n, c) in counts.items()]
+    def _answer_counts(self, conn: Connection, user_id: int) -> list[tuple[str, str, int, int]]:
+        rows = conn.execute(self.sql.answer_counts, {"user_id": user_id})
+        return [(pack, domain, int(n), int(c)) for pack, domain, n, c in rows]
 
     async def group_answers(self, ask_id: int) -> list[GroupAnswer]:
         return await self.db.read(self._group_answers, ask_id)

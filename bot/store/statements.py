@@ -1,17 +1,43 @@
 """Hot-path statements, built once per dialect with bind parameters.
 
 Building a SQLAlchemy statement and its cache key costs more CPU than SQLite takes to run
-it, so the statements an answer or an ask needs are made once and reused.
+it, so the statements an answer or an ask needs are made once and reused. Every statement
+here is on the index guard's list (tests/test_index_guard.py): add new hot ones there too.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, select, update
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.store.models import Ask, Attempt, Delivery, Meta, Review, User
+from bot.store.models import (
+    Ask,
+    Attempt,
+    Delivery,
+    DomainCount,
+    Identity,
+    Meta,
+    Question,
+    Review,
+    User,
+    UtcDateTime,
+)
 
 CONTENT_REVISION = "content_revision"
 
@@ -20,6 +46,9 @@ ATTEMPTS: Table = Attempt.__table__  # type: ignore[assignment]
 REVIEWS: Table = Review.__table__  # type: ignore[assignment]
 DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
 USERS: Table = User.__table__  # type: ignore[assignment]
+QUESTIONS: Table = Question.__table__  # type: ignore[assignment]
+COUNTS: Table = DomainCount.__table__  # type: ignore[assignment]
+IDENTITIES: Table = Identity.__table__  # type: ignore[assignment]
 
 ASK_COLUMNS = (
     ASKS.c.id,
@@ -41,8 +70,52 @@ def content_revision() -> Any:
     return select(func.coalesce(func.max(Meta.value), "0")).where(Meta.key == CONTENT_REVISION)
 
 
+def _p(name: str, column: Any) -> Any:
+    """A bind parameter typed like `column` (named apart from columns, as INSERT needs)."""
+    return bindparam(name, type_=column.type)
+
+
+# The answer's values, as bind parameters (see SqlStore._answer_params).
+V_ASK = _p("v_ask", ATTEMPTS.c.ask_id)
+V_USER = _p("v_user", ATTEMPTS.c.user_id)
+V_QUESTION = _p("v_question", ATTEMPTS.c.question_id)
+V_DOMAIN = _p("v_domain", ATTEMPTS.c.domain_id)
+V_CHOSEN = _p("v_chosen", ATTEMPTS.c.chosen)
+V_CORRECT = bindparam("v_correct", type_=Boolean())
+V_RIGHT = bindparam("v_right", type_=Integer())  # 1 if correct else 0
+V_WRONG = bindparam("v_wrong", type_=Integer())  # 0 if correct else 1
+V_AT = bindparam("v_at", type_=UtcDateTime())
+V_CARD = _p("v_card", REVIEWS.c.card)
+V_DUE = bindparam("v_due", type_=UtcDateTime())
+
+
+def count_answer(dialect: str, only_after: Any = None) -> Any:
+    """Add one answer to the user's counters for the question's (pack, domain).
+
+    The one place answers are counted: /stats and the daily picker read these counters, so
+    whatever else should be counted per answer (e.g. blueprint domains) is added here.
+    `only_after` (PostgreSQL) is the CTE of the attempt insert: count only if it inserted.
+    """
+    source = select(V_USER, QUESTIONS.c.pack_id, V_DOMAIN, literal(1, Integer()), V_RIGHT).where(
+        QUESTIONS.c.id == V_QUESTION
+    )
+    if only_after is not None:
+        source = source.where(select(only_after.c.id).exists())
+    insert = dialect_insert(dialect, COUNTS).from_select(
+        ["user_id", "pack_id", "domain_id", "answered", "correct"], source
+    )
+    return insert.on_conflict_do_update(
+        index_elements=["user_id", "pack_id", "domain_id"],
+        set_={
+            "answered": COUNTS.c.answered + 1,
+            "correct": COUNTS.c.correct + insert.excluded.correct,
+        },
+    )
+
+
 class Statements:
     def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
         user: Any = bindparam("user_id")
         answered = (
             select(ATTEMPTS.c.id)
@@ -70,46 +143,197 @@ class Statements:
             .outerjoin(USERS, USERS.c.id == user)
         )
         self.answer_context = context.where(ASKS.c.id == bindparam("ask_id"))
-        self.open_answer_context = (
-            context.where(ASKS.c.user_id == user)
+        # The latest ask found first, on its own, by the (user, created_at) index: written
+        # as one ORDER BY ... LIMIT over the join, PostgreSQL's generic plan (used after
+        # five executions) joined all of the user's asks, deliveries and reviews first.
+        latest = (
+            select(ASKS.c.id)
+            .where(ASKS.c.user_id == user)
             .order_by(ASKS.c.created_at.desc(), ASKS.c.id.desc())
             .limit(1)
+            .scalar_subquery()
+        )
+        self.open_answer_context = context.where(ASKS.c.id == latest)
+
+        self.find_user = (
+            select(
+                USERS.c.id,
+                USERS.c.display_name,
+                USERS.c.active,
+                USERS.c.timezone,
+                USERS.c.daily_time,
+                USERS.c.daily_enabled,
+                USERS.c.streak,
+                USERS.c.best_streak,
+                USERS.c.streak_date,
+            )  # fmt: skip
+            .join(IDENTITIES, IDENTITIES.c.user_id == USERS.c.id)
+            .where(
+                IDENTITIES.c.platform == bindparam("platform"),
+                IDENTITIES.c.external_id == bindparam("external_id"),
+            )
         )
         self.reviews_of = select(REVIEWS).where(REVIEWS.c.user_id == bindparam("user_id"))
-        self.recent_questions = (
-            select(ASKS.c.question_id)
+        self.due_count = (
+            select(func.count())
+            .select_from(REVIEWS)
+            .where(REVIEWS.c.user_id == bindparam("user_id"), REVIEWS.c.due <= V_DUE)
+        )
+        # What choosing a practice question needs, in one statement (one round trip): the
+        # user's reviews without their cards (kind 0), then the latest asks' questions
+        # (kind 1, `due` holding the ask's time and `pos` its id, to order them newest first).
+        recent = (
+            select(ASKS.c.question_id, ASKS.c.created_at, ASKS.c.id)
             .where(ASKS.c.user_id == bindparam("user_id"))
             .order_by(ASKS.c.created_at.desc(), ASKS.c.id.desc())
             .limit(bindparam("limit"))
+            .subquery("recent")
+        )
+        self.practice_state = union_all(
+            select(
+                literal(0).label("kind"),
+                REVIEWS.c.question_id,
+                REVIEWS.c.due,
+                REVIEWS.c.last_correct,
+                REVIEWS.c.last_seen_at,
+                null().label("pos"),
+            ).where(REVIEWS.c.user_id == bindparam("user_id")),
+            select(
+                literal(1),
+                recent.c.question_id,
+                recent.c.created_at,
+                null(),
+                null(),
+                recent.c.id,
+            ),  # fmt: skip
         )
         self.create_ask = ASKS.insert().returning(ASKS.c.id)
-        self.insert_attempt = dialect_insert(dialect, ATTEMPTS).on_conflict_do_nothing(
-            index_elements=["ask_id", "user_id"]
+
+        # Storing an answer: the attempt (ON CONFLICT: a second press stores nothing), the
+        # card, the counters and, for a daily question, the streak.
+        self.insert_attempt = (
+            dialect_insert(dialect, ATTEMPTS)
+            .values(
+                ask_id=V_ASK,
+                user_id=V_USER,
+                question_id=V_QUESTION,
+                domain_id=V_DOMAIN,
+                chosen=V_CHOSEN,
+                correct=V_CORRECT,
+                answered_at=V_AT,
+            )  # fmt: skip
+            .on_conflict_do_nothing(index_elements=["ask_id", "user_id"])
+        )
+        review_values = select(
+            V_USER, V_QUESTION, V_CARD, V_DUE, V_CORRECT, V_AT, literal(1, Integer()), V_WRONG
         )
         upsert = dialect_insert(dialect, REVIEWS)
-        self.upsert_review = upsert.on_conflict_do_update(
-            index_elements=["user_id", "question_id"],
-            set_={
-                "card": upsert.excluded.card,
-                "due": upsert.excluded.due,
-                "last_correct": upsert.excluded.last_correct,
-                "last_seen_at": upsert.excluded.last_seen_at,
-                "answers": REVIEWS.c.answers + 1,
-                "wrong": REVIEWS.c.wrong + upsert.excluded.wrong,
-            },
+        self._review_set = {
+            "card": upsert.excluded.card,
+            "due": upsert.excluded.due,
+            "last_correct": upsert.excluded.last_correct,
+            "last_seen_at": upsert.excluded.last_seen_at,
+            "answers": REVIEWS.c.answers + 1,
+            "wrong": REVIEWS.c.wrong + upsert.excluded.wrong,
+        }
+        review_columns = [
+            "user_id", "question_id", "card", "due", "last_correct", "last_seen_at", "answers",
+            "wrong",
+        ]  # fmt: skip
+        self._review_columns = review_columns
+        # SQLite reads `INSERT ... SELECT ... ON CONFLICT` only with a WHERE in the SELECT.
+        self.upsert_review = upsert.from_select(
+            review_columns, review_values.where(literal(True))
+        ).on_conflict_do_update(index_elements=["user_id", "question_id"], set_=self._review_set)
+        self.count_answer = count_answer(dialect)
+        self.set_streak = (
+            update(USERS)
+            .where(USERS.c.id == V_USER)
+            .values(
+                streak=bindparam("v_streak"),
+                best_streak=bindparam("v_best"),
+                streak_date=bindparam("v_on"),
+            )
         )
+        if dialect == "postgresql":
+            self.store_answer = self._store_answer_cte(review_values, streak=False)
+            self.store_answer_streak = self._store_answer_cte(review_values, streak=True)
+
+        self.answer_counts = select(
+            COUNTS.c.pack_id, COUNTS.c.domain_id, COUNTS.c.answered, COUNTS.c.correct
+        ).where(COUNTS.c.user_id == bindparam("user_id"))
         self.set_message_ref = (
             update(ASKS)
             .where(ASKS.c.id == bindparam("ask_id"))
             .values(message_ref=bindparam("ref"))
         )
-        self.set_streak = (
-            update(USERS)
-            .where(USERS.c.id == bindparam("uid"))
-            .values(
-                streak=bindparam("streak"),
-                best_streak=bindparam("best"),
-                streak_date=bindparam("on"),
-            )
-        )
         self.content_revision = content_revision()
+
+    def _store_answer_cte(self, review_values: Any, streak: bool) -> Any:
+        """PostgreSQL: the whole answer written by one statement (one round trip, atomic on
+        its own): each part runs only if the attempt was inserted. Returns 1 or 0 rows."""
+        attempt = self.insert_attempt.returning(ATTEMPTS.c.id).cte("attempt")
+        upsert = postgresql.insert(REVIEWS)
+        review = (
+            upsert.from_select(self._review_columns, review_values.select_from(attempt))
+            .on_conflict_do_update(
+                index_elements=["user_id", "question_id"],
+                set_={
+                    "card": upsert.excluded.card,
+                    "due": upsert.excluded.due,
+                    "last_correct": upsert.excluded.last_correct,
+                    "last_seen_at": upsert.excluded.last_seen_at,
+                    "answers": REVIEWS.c.answers + 1,
+                    "wrong": REVIEWS.c.wrong + upsert.excluded.wrong,
+                },
+            )
+            .returning(REVIEWS.c.user_id)
+            .cte("review")
+        )
+        counted = count_answer("postgresql", attempt).returning(COUNTS.c.user_id).cte("counted")
+        ctes = [review, counted]
+        if streak:
+            ctes.append(
+                self.set_streak.where(select(attempt.c.id).exists())
+                .returning(USERS.c.id)
+                .cte("streak")
+            )
+        return select(attempt.c.id).add_cte(*ctes)
+
+
+class RawQuery:
+    """A SELECT run through the driver with no SQLAlchemy row processing.
+
+    For hot reads of many rows: after a month a user has a card per question of the bank,
+    and turning each row into Python through SQLAlchemy's result processors cost ~25 us a
+    row (two UtcDateTime columns, attribute access). Compiled once for the dialect; rows
+    come back as the driver gives them (see `utc`). Parameters must need no bind
+    processing (ints, strings).
+    """
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        self.compiled = statement.compile(dialect=dialect)
+        self.order = list(self.compiled.positiontup or [])
+
+    def rows(self, conn: Any, params: dict[str, Any]) -> list[Any]:
+        values = self.compiled.construct_params(params)
+        args = tuple(values[name] for name in self.order)
+        return list(conn.exec_driver_sql(self.compiled.string, args).all())
+
+
+def utc(value: Any) -> Any:
+    """A raw timestamp from the driver as an aware UTC datetime: SQLite gives the stored
+    text ("2026-06-01 12:00:00.000000", UTC), asyncpg an aware datetime."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")  # 4x faster than .replace(tzinfo)
+    return value
+
+
+def in_ids(conn_or_dialect: Any, column: Any, ids: list[int]) -> Any:
+    """`column IN ids`: on PostgreSQL `= ANY(array)`, one bind parameter whatever the length
+    (the same statement text, prepared once), instead of one parameter per id."""
+    dialect = getattr(conn_or_dialect, "dialect", None)
+    name = dialect.name if dialect is not None else conn_or_dialect
+    if name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(Integer())))
+    return column.in_(ids)

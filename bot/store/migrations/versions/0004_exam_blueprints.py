@@ -1,7 +1,7 @@
 """exam blueprints: several per pack, domains per blueprint, questions classified in each
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-30 08:10:00
 
 The single blueprint every pack had so far (its exam numbers and domains) becomes that
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

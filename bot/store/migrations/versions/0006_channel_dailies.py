@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0005"  # merged h-games (0005) first; the lead re-chains
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
