@@ -96,6 +96,9 @@ class Handlers:
         application.add_handler(
             MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, self.stray_text)
         )
+        application.add_handler(
+            MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, self.stray_document)
+        )
 
     # -- commands ------------------------------------------------------------------------
     async def start(self, update: Update, context: Context) -> None:
@@ -160,6 +163,18 @@ class Handlers:
             "Tap a button under a question to answer it, or send /quiz for a new one."
         )
 
+    async def stray_document(self, update: Update, context: Context) -> None:
+        """A file without the /import caption: say what to do with it."""
+        message, user = _message_and_user(update)
+        if user.id in self.admins:
+            text = (
+                "To load this file into the question bank, reply /import to it, or send it "
+                "again with the caption /import."
+            )
+        else:
+            text = "I do not read files here. Send /quiz for a question, or /help."
+        await message.reply_text(text)
+
     # -- questions -----------------------------------------------------------------------
     async def send_question(self, context: Context, chat: Chat, user: User) -> None:
         group = is_group(chat)
@@ -190,8 +205,8 @@ class Handlers:
             if chat is None:
                 await query.answer(CLOSED)
                 return
+            await query.answer()  # the toast first: it takes no send token
             await self.send_question(context, chat, query.from_user)
-            await query.answer()
         elif isinstance(action, Explain):
             card = await self.tutor.explain(action.concept_id)
             await query.answer()
@@ -201,6 +216,8 @@ class Handlers:
             await query.answer(NOT_A_BUTTON)
 
     async def _answer(self, query: CallbackQuery, action: Answer, context: Context) -> None:
+        """Score, show the verdict as the toast (no send token), then one rate-limited call:
+        the question edited to carry the result and the explanation below it."""
         fb = await self.tutor.answer(user_ref(query.from_user), action.ask_id, action.letters)
         await query.answer(render.callback_verdict(fb))
         message = query.message if isinstance(query.message, Message) else None
@@ -210,12 +227,13 @@ class Handlers:
                 text = render.with_result(_html_of(message), render.group_results(answers))
                 await _edit(message, text, message.reply_markup)
             return
-        if message is not None:
-            await _edit(message, render.with_result(_html_of(message), render.result(fb)), None)
+        markup = keyboards.feedback(fb)
+        answered = message is not None and message.text
+        if answered and await _edit(message, render.answered(_html_of(message), fb), markup):
+            return
+        # The question message is gone (or too old to edit): the explanation on its own.
         target = message.chat.id if message is not None else query.from_user.id
-        await context.bot.send_message(
-            target, render.feedback(fb), reply_markup=keyboards.feedback(fb)
-        )
+        await context.bot.send_message(target, render.feedback(fb), reply_markup=markup)
 
     async def _toggle(self, query: CallbackQuery, action: Toggle) -> None:
         message = query.message if isinstance(query.message, Message) else None
@@ -261,9 +279,11 @@ def _html_of(message: Message) -> str:
     return message.text_html if message.text else ""
 
 
-async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
     """Edit a question in place; an edit that cannot be made is not worth failing over."""
     try:
         await message.edit_text(text, reply_markup=markup)
     except BadRequest as error:
         log.info("could not edit message %s: %s", message.message_id, error)
+        return False
+    return True
