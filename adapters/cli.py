@@ -34,6 +34,7 @@ from bot.daily.store import (
 )
 from bot.store import migrate
 from bot.store.db import make_engine
+from bot.store.problems import connect_problem
 from bot.tutor import utcnow
 
 log = logging.getLogger("tutor")
@@ -97,6 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        problem = connect_problem(error, settings.database_url)
+        if problem is None:
+            raise
+        print(f"tutor: DATABASE_URL: {problem}", file=sys.stderr)
+        return 2
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:

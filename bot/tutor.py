@@ -40,6 +40,7 @@ from bot.views import (
 )
 
 LETTERS = "ABCDEF"
+MAX_ID = 2**31 - 1  # row ids are INTEGER columns
 RECENT_WINDOW = 3
 USER_CACHE_SIZE = 50_000
 REVISION_CHECK_SECONDS = 5
@@ -177,6 +178,8 @@ class Tutor:
 
     # -- answering ---------------------------------------------------------------
     async def answer(self, ref: UserRef, ask_id: int, letters: str) -> Feedback:
+        if not 0 < ask_id <= MAX_ID:  # forged: no such row can exist (ids are 32-bit)
+            raise AskNotFound()
         return await self._score(await self.user_id(ref), ask_id, letters)
 
     async def answer_open(self, ref: UserRef, letters: str) -> Feedback:

@@ -78,9 +78,7 @@ class PriorityBucket:
 
     def waiting(self, priority: int | None = None) -> int:
         return sum(
-            1
-            for p, _, f in self._waiters
-            if not f.done() and (priority is None or p == priority)
+            1 for p, _, f in self._waiters if not f.done() and (priority is None or p == priority)
         )
 
     async def acquire(self, priority: int = INTERACTIVE) -> None:

@@ -127,9 +127,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         return await self.seen.first_time(update.update_id)
 
     def _past_deadline(self) -> bool:
-        return (
-            self._deadline is not None and asyncio.get_running_loop().time() >= self._deadline
-        )
+        return self._deadline is not None and asyncio.get_running_loop().time() >= self._deadline
 
     @staticmethod
     def _skip(coroutine: Awaitable[Any], message: str, *args: object) -> None:

@@ -39,6 +39,10 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 6
 
 PACK_KEYS = ({"id", "title", "exam", "domains"}, set[str]())
 EXAM_KEYS = ({"questions", "minutes", "pass_percent"}, set[str]())
+# Upper bounds: an exam of a day at most, and numbers every database column can hold.
+EXAM_LIMITS = {"questions": 1000, "minutes": 24 * 60, "pass_percent": 100}
+# The file name is stored as each item's source.
+FILE_NAME_MAX = 200
 DOMAIN_KEYS = ({"id", "weight", "title"}, set[str]())
 CONCEPT_KEYS = (
     {"id", "name", "title", "category", "summary", "explanation"},
@@ -142,6 +146,14 @@ class _Checker:
     # -- files -------------------------------------------------------------------
     def check_file(self, name: str, text: str) -> None:
         self.file = name
+        base = Path(name).name
+        if len(base) > FILE_NAME_MAX or not base.isprintable():
+            self.report(
+                Pos(1, 1),
+                f"the file name is {len(base)} characters long; the limit is {FILE_NAME_MAX} "
+                "printable characters: rename the file",
+            )
+            return
         try:
             doc = parse(text)
         except YamlRefused as exc:
@@ -184,7 +196,7 @@ class _Checker:
             )
         elif self.keys(exam, EXAM_KEYS, "exam"):
             for key in ("questions", "minutes", "pass_percent"):
-                value = self.integer(exam, key, low=1, high=100 if key == "pass_percent" else None)
+                value = self.integer(exam, key, low=1, high=EXAM_LIMITS[key])
                 if value is not None:
                     numbers[key] = value
         domains = self.domains(m)

@@ -28,8 +28,6 @@ class SeenEvent(Base):
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
-
-
 class SeenEvents:
     def __init__(self, db: Database, platform: str) -> None:
         self.db = db
