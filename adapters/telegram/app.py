@@ -180,6 +180,8 @@ async def stop(application: TelegramApp, webhook: WebhookServer | None) -> None:
     started = time.monotonic()
     processor = application.update_processor
     limiter = application.bot.rate_limiter
+    if isinstance(processor, ChatOrderedProcessor):
+        processor.begin_drain(DRAIN_SECONDS)
     if isinstance(limiter, RetryingRateLimiter):
         limiter.drain()  # no more retries or backoff: Telegram may be down
     if webhook is not None:
@@ -189,7 +191,7 @@ async def stop(application: TelegramApp, webhook: WebhookServer | None) -> None:
         await application.updater.stop()
     report = None
     if isinstance(processor, ChatOrderedProcessor):
-        report = await processor.drain(DRAIN_SECONDS)
+        report = await processor.drain()
     if application.running:
         await application.stop()
     if application.post_stop is not None:

@@ -49,7 +49,7 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 
 def user_ref(user: User) -> UserRef:
-    return UserRef(PLATFORM, str(user.id), user.full_name)
+    return UserRef(PLATFORM, str(user.id), user.full_name or "")
 
 
 def chat_ref(chat_id: int) -> UserRef:

@@ -135,10 +135,16 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             coroutine.close()  # never awaited: close it, so no warning
         log.info(message, *args)
 
-    async def drain(self, seconds: float) -> DrainReport:
-        """Let running updates finish for up to `seconds`; cancel what is left then."""
+    def begin_drain(self, seconds: float) -> None:
+        """Shutdown has begun: updates get `seconds` from now to finish."""
+        self._deadline = asyncio.get_running_loop().time() + seconds
+
+    async def drain(self) -> DrainReport:
+        """Let running updates finish until the deadline; cancel what is left then."""
         loop = asyncio.get_running_loop()
-        self._deadline = loop.time() + seconds
+        if self._deadline is None:
+            self.begin_drain(0)
+        assert self._deadline is not None
         while self._active:
             left = self._deadline - loop.time()
             if left <= 0:

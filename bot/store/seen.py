@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, Connection, String, delete
+from sqlalchemy import BigInteger, Connection, String, Table, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.database import Database
@@ -32,7 +32,8 @@ class SeenEvents:
     def __init__(self, db: Database, platform: str) -> None:
         self.db = db
         self.platform = platform
-        self._insert = dialect_insert(db.dialect, SeenEvent.__table__).on_conflict_do_nothing()
+        table: Table = SeenEvent.__table__  # type: ignore[assignment]
+        self._insert = dialect_insert(db.dialect, table).on_conflict_do_nothing()
         self._inserts = 0
 
     async def first_time(self, event_id: int, now: datetime) -> bool:

@@ -205,10 +205,11 @@ class Harness:
     core: App | None = None
     application: TelegramApp | None = None
     _stack: AsyncExitStack | None = None
+    backoff: float = 0.05  # between retries of a failed request (production: 1 s)
 
     async def start(self) -> None:
         self.core = await start(self.settings)
-        limiter = RetryingRateLimiter(backoff=0.05, max_backoff=0.2)
+        limiter = RetryingRateLimiter(backoff=self.backoff, max_backoff=4 * self.backoff)
         self.application = build_application(self.core, self.settings, rate_limiter=limiter)
         self._stack = AsyncExitStack()
         await self._stack.enter_async_context(running(self.application, self.settings))
