@@ -81,6 +81,7 @@ class Call:
     params: Json
     status: int = 200
     result: Any = None
+    at: float = 0.0  # time.monotonic() when answered
 
 
 @dataclass
@@ -98,6 +99,8 @@ class FakeBotAPI:
     files: dict[str, bytes] = field(default_factory=dict)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     answered_queries: set[str] = field(default_factory=set)
+    # Called with every call as it is recorded (the capacity benchmark times them).
+    listeners: list[Callable[[Call], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.too_many = 0  # 429s answered because of the rate limit
@@ -262,6 +265,9 @@ class FakeBotAPI:
 
     async def _record(self, call: Call, status: int) -> None:
         call.status = status
+        call.at = time.monotonic()
+        for listener in self.listeners:
+            listener(call)
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
