@@ -36,20 +36,17 @@ import logging
 import os
 import random
 import re
+import signal
 import statistics
+import sys
 import tempfile
 import time
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from adapters.daily import channel, sweeper
-from adapters.telegram.app import build_application, running
-from adapters.telegram.notifier import TelegramNotifier
-from bench.daily import SWEEP_AT, fresh_database, populate
-from bot.app import start
-from bot.config import Settings
+from bench.daily import fresh_database, populate
 from tests.telegram.fake_bot_api import Call, FakeBotAPI, chat_json
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -101,6 +98,7 @@ class Events:
 @dataclass
 class Tally:
     acks: list[float] = field(default_factory=list)
+    acked_at: list[float] = field(default_factory=list)
     cycles: list[float] = field(default_factory=list)
     done_at: list[float] = field(default_factory=list)
     errors: int = 0
@@ -143,6 +141,7 @@ class Student:
         )
         call = await acked
         self.tally.acks.append(call.at - pressed)
+        self.tally.acked_at.append(call.at)
         return call.at
 
     async def cycle(self) -> None:
@@ -204,53 +203,49 @@ def question_ask(buttons: list[Json]) -> str:
 async def measure(
     url: str, students: int, window: float, think: float, push_users: int
 ) -> dict[str, Any]:
-    """One run: start the bot on a fresh database, let `students` cycle for `window` s
-    (after a warm-up) with or without a daily push of `push_users`; the figures."""
+    """One run: `tutor run` on a fresh database against the fake; `students` cycle for
+    `window` s (after a warm-up), with or without `push_users` due for their daily question."""
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     if push_users:
-        await populate(url, push_users, SWEEP_AT, seed=1)
+        await populate(url, push_users, datetime.now(UTC), seed=1)
     fake = FakeBotAPI(TOKEN)
-    settings = Settings(  # type: ignore[call-arg]
-        DATABASE_URL=url, TUTOR_CONTENT_DIR=CONTENT, TELEGRAM_TOKEN=TOKEN,
-        TELEGRAM_API_URL=await fake.start(),
-    )  # fmt: skip
+    fake_url = await fake.start()
     fake.rate_limit(per_second=TELEGRAM_RATE, burst=int(TELEGRAM_RATE))
     events = Events(fake)
-    core = await start(settings)
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "adapters.cli", "run",
+        env={
+            **os.environ, "DATABASE_URL": url, "TUTOR_CONTENT_DIR": str(CONTENT),
+            "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": fake_url, "DISCORD_TOKEN": "",
+            "TUTOR_LOG_LEVEL": "WARNING",
+        },
+        stdin=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
     tally = Tally()
-    async with AsyncExitStack() as stack:
-        application = build_application(core, settings)
-        await stack.enter_async_context(running(application, settings))
-        push: asyncio.Task[Any] | None = None
-        if push_users:
-            notifier = TelegramNotifier(application.bot)
-            daily = sweeper(core, {"telegram": channel(notifier, settings.telegram_daily_rate)})
-            push = asyncio.create_task(daily.sweep(SWEEP_AT))
+    try:
+        await fake.wait_for(lambda: fake.calls_to("getUpdates"), within=120)
         began = time.monotonic()
         start_at, until = began + WARMUP_S, began + WARMUP_S + window
-        calls_before: list[Call] = []
-
-        async def mark_window() -> None:
-            await asyncio.sleep(WARMUP_S)
-            calls_before.extend(fake.calls)
-
-        marker = asyncio.create_task(mark_window())
         crowd = [
             asyncio.create_task(Student(fake, events, FIRST_STUDENT + k, tally, think).run(until))
             for k in range(students)
         ]
-        await marker
+        await asyncio.sleep(WARMUP_S)
+        first_call = len(fake.calls)
         await asyncio.sleep(until - time.monotonic())
         for student in crowd:  # cycles still waiting at the end of the window are not counted
             student.cancel()
         await asyncio.gather(*crowd, return_exceptions=True)
-        ended = time.monotonic()
-        in_window = fake.calls[len(calls_before) :]
-        if push is not None:
-            push.cancel()
-            await asyncio.gather(push, return_exceptions=True)
-    await core.close()
-    await fake.stop()
+        in_window = fake.calls[first_call:]
+        bot.send_signal(signal.SIGTERM)
+        stopping = time.monotonic()
+        await asyncio.wait_for(bot.wait(), 60)
+        stop_s = time.monotonic() - stopping
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+        await fake.stop()
 
     limited = [
         c for c in in_window
@@ -261,13 +256,13 @@ async def measure(
     cycles = [t for t, at in zip(tally.cycles, tally.done_at, strict=True) if at >= start_at]
     done = sum(1 for at in tally.done_at if start_at <= at <= until)
     per_cycle = len(to_students) / done if done else float("nan")
-    acks = tally.acks[len(tally.acks) // 10 :]  # drop the warm-up's first tenth
+    acks = [t for t, at in zip(tally.acks, tally.acked_at, strict=True) if at >= start_at]
     return {
         "students": students,
         "think_s": think,
         "push_users": push_users,
         "window_s": round(until - start_at, 1),
-        "stop_s": round(ended - until, 1),
+        "stop_s": round(stop_s, 1),
         "cycles": done,
         "cycles_per_s": round(done / window, 2),
         "calls_per_cycle": round(per_cycle, 2),
@@ -282,6 +277,7 @@ async def measure(
         "sends_per_s": round(len(limited) / window, 2),
         "http_429": fake.too_many,
         "errors": tally.errors,
+        "exit": bot.returncode,
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
