@@ -1,7 +1,8 @@
 """Interactive capacity of the Telegram bot (issue 14), each figure measured in one run.
 
-    python -m bench.capacity [--students 100 500 2000] [--window 60] [--push-users 10000]
-                             [--push-students 100] [--think 10] [--url DATABASE_URL]
+    python -m bench.capacity [--students 100 500 2000] [--window 45] [--push-users 10000]
+                             [--saturate-with 500] [--push-students 100] [--think 10]
+                             [--url POSTGRESQL_SERVER_URL]
 
 N simulated students do quiz+answer cycles through the real Application (polling, handlers,
 core, database) against the project's fake Bot API (tests/telegram/fake_bot_api.py) on
@@ -16,14 +17,21 @@ question: taps its letters, then Submit), and waits for the verdict. Measured:
 - cycles/s in the window, against the ceiling 30 / (rate-limited calls per cycle, measured);
 - 429s the fake answered (goal: 0).
 
+The bot is `tutor run` in a process of its own (the real composition root: Application,
+handlers, core, database, the daily scheduler), started on a fresh database for each run.
+A run warms up until every student has been through the send queue once, then measures
+for --window seconds.
+
 Runs:
 1. saturation: N students for each --students, no thinking, no daily push;
-2. daily push: --push-users users due at once, the real DailySweeper sending through the same
-   bot (TELEGRAM_DAILY_RATE, lower priority), while --push-students students think --think
-   seconds (mean) between cycles; and the same students without the push, to compare.
+2. the same with --push-users users due for their daily question (the real scheduler and
+   sweeper sending through the same bot, at TELEGRAM_DAILY_RATE, lower priority), for
+   --saturate-with students: the push must yield to them;
+3. --push-students students who think --think seconds (mean) between cycles, below the
+   ceiling, without and then with the push.
 
-Students and the fake run in the bot's process and event loop (2 shared cores): the figures
-include their CPU.
+The students and the fake run in this process; the machine's 2 cores are shared with both
+(and whatever else runs): the load average is printed with each run.
 """
 
 from __future__ import annotations
@@ -224,14 +232,16 @@ async def measure(
     tally = Tally()
     try:
         await fake.wait_for(lambda: fake.calls_to("getUpdates"), within=120)
+        # Warm up until every student has been through the queue once: the steady state.
+        warmup = max(WARMUP_S, students * 2.2 / TELEGRAM_RATE)
         began = time.monotonic()
-        start_at, until = began + WARMUP_S, began + WARMUP_S + window
+        start_at, until = began + warmup, began + warmup + window
         crowd = [
             asyncio.create_task(Student(fake, events, FIRST_STUDENT + k, tally, think).run(until))
             for k in range(students)
         ]
-        await asyncio.sleep(WARMUP_S)
-        first_call = len(fake.calls)
+        await asyncio.sleep(warmup)
+        first_call, first_429 = len(fake.calls), fake.too_many
         await asyncio.sleep(until - time.monotonic())
         for student in crowd:  # cycles still waiting at the end of the window are not counted
             student.cancel()
@@ -275,7 +285,9 @@ async def measure(
         "daily_sent": len(to_daily),
         "daily_per_s": round(len(to_daily) / window, 2),
         "sends_per_s": round(len(limited) / window, 2),
-        "http_429": fake.too_many,
+        "warmup_s": round(warmup, 1),
+        "http_429": fake.too_many - first_429,
+        "http_429_warmup": first_429,
         "errors": tally.errors,
         "exit": bot.returncode,
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
@@ -294,9 +306,10 @@ async def run_one(args: argparse.Namespace, students: int, think: float, push: i
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.capacity", description=__doc__)
     parser.add_argument("--students", type=int, nargs="*", default=[100, 500, 2000])
-    parser.add_argument("--window", type=float, default=60.0, help="seconds measured per run")
+    parser.add_argument("--window", type=float, default=45.0, help="seconds measured per run")
     parser.add_argument("--push-users", type=int, default=10_000)
     parser.add_argument("--push-students", type=int, default=100)
+    parser.add_argument("--saturate-with", type=int, default=500, help="students, with push")
     parser.add_argument("--think", type=float, default=10.0, help="mean think time, seconds")
     parser.add_argument("--url", help="a PostgreSQL server URL (default: SQLite files)")
     return parser.parse_args(argv)
@@ -306,6 +319,9 @@ async def amain(args: argparse.Namespace) -> None:
     for students in args.students:
         await run_one(args, students, 0.0, 0)
     if args.push_users:
+        # Saturated by students: the push must yield (replies first).
+        await run_one(args, args.saturate_with, 0.0, args.push_users)
+        # Students who think between cycles, below the ceiling: with and without the push.
         await run_one(args, args.push_students, args.think, 0)
         await run_one(args, args.push_students, args.think, args.push_users)
 
