@@ -107,7 +107,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 await asyncio.shield(previous)
             shared = isinstance(update, Update) and self.seen is not None
             if shared and not await self._first_everywhere(update):
-                self._skip(coroutine, "update %s already handled elsewhere", update)
+                self._skip(coroutine, "update %s already handled elsewhere", _id(update))
                 self.repeats += 1
                 return
             if self._past_deadline():
@@ -124,7 +124,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     async def _first_everywhere(self, update: object) -> bool:
         assert isinstance(update, Update) and self.seen is not None
-        return await self.seen.first_time(update.update_id)
+        try:
+            return await self.seen.first_time(update.update_id)
+        except Exception as error:  # better a possible repeat than no answer at all
+            log.warning("could not check update %s for a repeat: %s", update.update_id, error)
+            return True
 
     def _past_deadline(self) -> bool:
         return self._deadline is not None and asyncio.get_running_loop().time() >= self._deadline
@@ -167,3 +171,7 @@ def _chat_key(update: object) -> int | None:
     if update.effective_user is not None:
         return update.effective_user.id
     return None
+
+
+def _id(update: object) -> int | None:
+    return update.update_id if isinstance(update, Update) else None
