@@ -252,7 +252,7 @@ def test_duplicate_question_id_across_files(tmp_path: Path) -> None:
         (
             "questions: 10",
             "questions: 0",
-            "pack.yaml:4:10: `questions` is 0; it must be at least 1",
+            "pack.yaml:4:10: `questions` is 0; it must be 1 to 1000",
         ),
         (
             "pass_percent: 65",
