@@ -15,6 +15,7 @@ it, 429 with `retry_after`, counted in `too_many`.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import copy
 import itertools
@@ -106,7 +107,10 @@ class FakeBotAPI:
         self.too_many = 0  # 429s answered because of the rate limit
         self.down = False
         self._bucket: _Bucket | None = None
-        self._updates: list[Json] = []
+        # Unconfirmed updates, oldest first (confirmed ones are dropped as the offset moves:
+        # a long run must not rescan them), and every update by id for push_again.
+        self._updates: collections.deque[Json] = collections.deque()
+        self._by_id: dict[int, Json] = {}
         self._again: list[Json] = []  # served once more, whatever the offset
         self._held: dict[int, asyncio.Event] = {}
         self._confirmed = 0
@@ -166,7 +170,7 @@ class FakeBotAPI:
 
     async def push_again(self, update_id: int) -> None:
         """Deliver an update a second time, with the same update_id (Telegram may)."""
-        (update,) = [u for u in self._updates if u["update_id"] == update_id]
+        update = self._by_id[update_id]
         async with self._changed:
             self._again.append(copy.deepcopy(update))
             self._changed.notify_all()
@@ -177,7 +181,9 @@ class FakeBotAPI:
     async def push(self, kind: str, payload: Json) -> int:
         update_id = next(self._update_ids)
         async with self._changed:
-            self._updates.append({"update_id": update_id, kind: payload})
+            update = {"update_id": update_id, kind: payload}
+            self._updates.append(update)
+            self._by_id[update_id] = update
             self._changed.notify_all()
         return update_id
 
@@ -311,9 +317,12 @@ class FakeBotAPI:
         if isinstance(offset, int) and offset > self._confirmed:
             self._confirmed = offset
         timeout = float(params.get("timeout") or 0)
+        limit = int(params.get("limit") or 100)
 
         def pending() -> list[Json]:
-            fresh = [u for u in self._updates if u["update_id"] >= self._confirmed]
+            while self._updates and self._updates[0]["update_id"] < self._confirmed:
+                self._updates.popleft()
+            fresh = list(itertools.islice(self._updates, limit))
             return fresh + self._again
 
         async with self._changed:
@@ -321,7 +330,7 @@ class FakeBotAPI:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(timeout):
                         await self._changed.wait_for(lambda: pending() or self._closing)
-            served = pending()[: int(params.get("limit") or 100)]
+            served = pending()[:limit]
             self._again = [u for u in self._again if u not in served]
             return served
 
