@@ -210,6 +210,13 @@ class Student:
             await self._think()
 
 
+def far_from_nine() -> str:
+    """A zone where it is about 21:00 now: the students (new users, daily question at 09:00
+    by default) get no daily question of their own during the run."""
+    hours = (21 - datetime.now(UTC).hour + 12) % 24 - 12
+    return f"Etc/GMT{-hours:+d}"  # the Etc zones' signs are inverted: Etc/GMT-2 is UTC+2
+
+
 def question_ask(buttons: list[Json]) -> str:
     return str(buttons[0]["callback_data"].split(":")[1])
 
@@ -231,7 +238,7 @@ async def measure(
         env={
             **os.environ, "DATABASE_URL": url, "TUTOR_CONTENT_DIR": str(CONTENT),
             "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": fake_url, "DISCORD_TOKEN": "",
-            "TUTOR_LOG_LEVEL": "WARNING",
+            "TUTOR_LOG_LEVEL": "WARNING", "TUTOR_DEFAULT_TZ": far_from_nine(),
         },
         stdin=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
