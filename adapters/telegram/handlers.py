@@ -8,6 +8,7 @@ forged callback data can only ever get such a notice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -39,6 +40,7 @@ from bot.views import QuestionView, UserRef
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
+ASKING_AT_ONCE = 4
 NOT_A_BUTTON = "That button is not one of mine. Send /quiz for a question."
 CLOSED = "That question is closed. Send /quiz for a new one."
 PICK_FIRST = "Tap the letters you pick, then Submit."
@@ -71,6 +73,10 @@ class Handlers:
     def __init__(self, tutor: Tutor, admins: frozenset[int]) -> None:
         self.tutor = tutor
         self.admins = admins
+        # New questions are made a few at a time: a wave of /quiz (they then wait for send
+        # tokens anyway) must not fill the database pool ahead of the answers, whose toast
+        # the student is waiting for.
+        self._asking = asyncio.Semaphore(ASKING_AT_ONCE)
 
     def register(self, application: TelegramApp) -> None:
         for name, callback in (
@@ -178,11 +184,12 @@ class Handlers:
     # -- questions -----------------------------------------------------------------------
     async def send_question(self, context: Context, chat: Chat, user: User) -> None:
         group = is_group(chat)
-        view: QuestionView = (
-            await self.tutor.group_question(group_key(chat))
-            if group
-            else await self.tutor.next_question(user_ref(user))
-        )
+        async with self._asking:
+            view: QuestionView = (
+                await self.tutor.group_question(group_key(chat))
+                if group
+                else await self.tutor.next_question(user_ref(user))
+            )
         sent = await context.bot.send_message(
             chat.id,
             render.question(view, group=group),
