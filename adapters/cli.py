@@ -23,6 +23,7 @@ from bot.app import start
 from bot.config import Settings, SettingsError, load_settings
 from bot.content.importer import ImportRefused, import_paths, known_packs, lint_with_database
 from bot.daily.lock import SweepLock, SweepLockHeld
+from bot.daily.progress import Progress, progress, remaining
 from bot.daily.store import (
     BLOCKED,
     EXPIRED,
@@ -37,6 +38,7 @@ from bot.daily.store import (
 from bot.logs import setup_logging
 from bot.store import migrate
 from bot.store.db import make_engine
+from bot.store.problems import connect_problem
 from bot.tutor import utcnow
 
 log = logging.getLogger("tutor")
@@ -98,6 +100,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (e.g. `tutor chat | head`)
         sys.stderr.close()
         return 0
+    except Exception as error:
+        problem = connect_problem(error, settings.database_url)
+        if problem is None:
+            raise
+        print(f"tutor: DATABASE_URL: {problem}", file=sys.stderr)
+        return 2
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -238,6 +246,7 @@ async def daily_status(settings: Settings, day: date | None) -> int:
         today = now.astimezone(ZoneInfo(settings.default_tz)).date()
         day = day or today
         counts = await DailyStore(app.store.db).counts(day, now if day == today else None)
+        sent = await progress(app.store.db, day)
     finally:
         await app.close()
     planned = sum(counts[s] for s in STATUSES)
@@ -256,7 +265,25 @@ async def daily_status(settings: Settings, day: date | None) -> int:
     print(
         f"  possible duplicates (resent after a timeout or a crash)  {counts['maybe_duplicates']}"
     )
+    print_window(sent, counts[PENDING] + counts[SENDING] + counts["due_unplanned"], settings)
     return 0
+
+
+def print_window(sent: Progress, to_go: int, settings: Settings) -> None:
+    """When the day's push began and last sent, and how long the rest needs."""
+    if sent.first is not None and sent.last is not None:
+        rate = sent.rate()
+        pace = f", {rate:.1f}/s" if rate is not None else ""
+        print(
+            f"  window     first sent {sent.first:%H:%M:%S}, last {sent.last:%H:%M:%S} UTC "
+            f"({(sent.last - sent.first).total_seconds() / 60:.1f} min{pace})"
+        )
+    if to_go:
+        cap = settings.telegram_daily_rate
+        print(
+            f"  to go      {to_go}: at least {remaining(to_go, cap)} more at "
+            f"TELEGRAM_DAILY_RATE={cap:g}/s (replies to students go first)"
+        )
 
 
 async def run_chat(settings: Settings) -> int:

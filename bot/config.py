@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def parse_host_port(value: str) -> tuple[str, int]:
@@ -44,7 +45,7 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = Field(None, alias="TELEGRAM_WEBHOOK_URL")
     telegram_webhook_secret: SecretStr | None = Field(None, alias="TELEGRAM_WEBHOOK_SECRET")
     telegram_webhook_listen: str = Field("0.0.0.0", alias="TELEGRAM_WEBHOOK_LISTEN")
-    telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT")
+    telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT", ge=1, le=65535)
     # Daily questions per second through Telegram (its bulk limit is about 30/s in all).
     telegram_daily_rate: float = Field(25.0, alias="TELEGRAM_DAILY_RATE", gt=0, le=30)
 
@@ -66,6 +67,13 @@ class Settings(BaseSettings):
                 f"(got {value.split('://')[0] or 'nothing'}://)"
             )
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level; use one of {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
 
     @field_validator("default_tz")
     @classmethod

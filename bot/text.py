@@ -1,16 +1,32 @@
-"""Text shaping shared by every adapter: authored YAML text -> flowing paragraphs.
+"""Text shaping shared by every adapter and the store.
 
-Question banks are written as YAML, often as literal blocks (`|`) whose lines break every
-~88 characters. Shown as they are, a phone shows a hard break in the middle of each line.
-`flow` joins the lines of each paragraph into one, and keeps what must stay on its own line:
-blank lines between paragraphs, list items ("- ", "* ", "• ", "1. ", "2) "), and code
-(lines indented by four or more spaces, or between ``` fences). Adapters then wrap to
-their width (the terminal) or let the client do it (Telegram, Discord).
+- `flow`: authored YAML text -> flowing paragraphs. Question banks are written as YAML, often
+  as literal blocks (`|`) whose lines break every ~88 characters; shown as they are, a phone
+  shows a hard break in the middle of each line. `flow` joins the lines of each paragraph
+  into one, and keeps what must stay on its own line: blank lines between paragraphs, list
+  items ("- ", "* ", "• ", "1. ", "2) "), and code (lines indented by four or more spaces, or
+  between ``` fences). Adapters then wrap to their width (the terminal) or let the client do
+  it (Telegram, Discord).
+- `one_line`: text from users made fit for a bounded column: one line, no control
+  characters, capped.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+DISPLAY_NAME_MAX = 200  # users.display_name
+
+
+def one_line(text: str, limit: int) -> str:
+    """Control characters (NUL included: PostgreSQL refuses it in text) become spaces, runs
+    of whitespace one space, and the result is cut to `limit` characters with "…"."""
+    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
+    cleaned = " ".join(cleaned.split())
+    if len(cleaned) <= limit:
+        return cleaned
+    return cleaned[: limit - 1].rstrip() + "…"
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _FENCE = "```"

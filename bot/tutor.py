@@ -42,6 +42,7 @@ from bot.views import (
 LETTERS = "ABCDEF"
 # Asks that are rounds of a game (bot.games): scored only through Games.answer.
 GAME_PURPOSES = frozenset({"duel", "groupquiz", "single"})
+MAX_ID = 2**31 - 1  # row ids are INTEGER columns
 RECENT_WINDOW = 3
 USER_CACHE_SIZE = 50_000
 REVISION_CHECK_SECONDS = 5
@@ -190,6 +191,8 @@ class Tutor:
 
     # -- answering ---------------------------------------------------------------
     async def answer(self, ref: UserRef, ask_id: int, letters: str) -> Feedback:
+        if not 0 < ask_id <= MAX_ID:  # forged: no such row can exist (ids are 32-bit)
+            raise AskNotFound()
         feedback = await self._score(await self.user_id(ref), ask_id, letters)
         metrics.record_answer(ref.platform, feedback.correct)
         return feedback

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.text import DISPLAY_NAME_MAX, one_line
+
 
 @dataclass(frozen=True)
 class UserRef:
@@ -13,6 +15,12 @@ class UserRef:
     platform: str
     external_id: str
     display_name: str = ""
+
+    def __post_init__(self) -> None:
+        # A platform's display name may hold anything (NUL, 10,000 characters): it is stored.
+        name = one_line(self.display_name, DISPLAY_NAME_MAX)
+        if name != self.display_name:
+            object.__setattr__(self, "display_name", name)
 
 
 @dataclass(frozen=True)

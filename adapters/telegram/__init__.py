@@ -8,7 +8,9 @@ Modules, one job each:
 - ``handlers``: commands and button presses -> core calls -> messages
 - ``uploads``: the admin ``/import`` of a YAML file
 - ``errors``: the one error handler (apology, blocked users, logging)
-- ``ratelimit``: AIORateLimiter plus retries of network errors with backoff
+- ``ratelimit``: one send budget per token, replies before the daily push; retries
+- ``updates``: updates run concurrently, each chat's in order, each once; drain on stop
+- ``webhook``: the webhook server (secret checked before the body is read, 1 MiB cap)
 - ``redact``: keeps the bot token out of every log record
 - ``app``: builds the Application and runs it (polling or webhook) in the current loop
 - ``notifier``: the daily push through Telegram

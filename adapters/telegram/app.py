@@ -2,13 +2,15 @@
 
 `running()` starts polling (or the webhook server) beside whatever else runs in the event
 loop, and stops everything cleanly on exit: the same shape `Application.run_polling` has,
-without taking over the loop or its signals.
+without taking over the loop or its signals. Stopping takes at most DRAIN_SECONDS for the
+updates still being handled, and logs what it had to drop.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
@@ -29,9 +31,13 @@ from adapters.telegram.errors import ErrorBoundary
 from adapters.telegram.groups import GroupGames, TelegramGamePublisher
 from adapters.telegram.handlers import Handlers, TelegramApp
 from adapters.telegram.ratelimit import RetryingRateLimiter
+from adapters.telegram.updates import ChatOrderedProcessor, SeenStore
 from adapters.telegram.uploads import Uploads
+from adapters.telegram.webhook import WebhookServer
 from bot.app import App
 from bot.config import Settings
+from bot.store.seen import SeenEvents
+from bot.tutor import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +60,7 @@ GROUP_COMMANDS = (
     BotCommand("help", "What I can do"),
 )
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+DRAIN_SECONDS = 10.0
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -96,6 +103,9 @@ def build_application(
     async def post_init(application: TelegramApp) -> None:
         await set_commands(application, admins)
 
+    # Webhook replicas may each get a copy of an update: they agree in the database.
+    seen = _DatabaseSeen(core) if settings.telegram_webhook_url else None
+    processor = ChatOrderedProcessor(seen)
     application = (
         ApplicationBuilder()
         .token(token)
@@ -108,6 +118,7 @@ def build_application(
             )
         )
         .rate_limiter(rate_limiter or RetryingRateLimiter())
+        .concurrent_updates(processor)
         .post_init(post_init)
         .build()
     )
@@ -117,8 +128,16 @@ def build_application(
     core.games.attach(TelegramGamePublisher(application.bot))
     Uploads(core.engine, core.tutor, admins).register(application)
     handlers.register_fallback(application)
-    application.add_error_handler(ErrorBoundary(core.tutor))
+    application.add_error_handler(ErrorBoundary(core.tutor, processor))
     return application
+
+
+class _DatabaseSeen(SeenStore):
+    def __init__(self, core: App) -> None:
+        self.events = SeenEvents(core.store.db, "telegram")
+
+    async def first_time(self, update_id: int) -> bool:
+        return await self.events.first_time(update_id, utcnow())
 
 
 async def set_commands(application: TelegramApp, admins: frozenset[int]) -> None:
@@ -141,18 +160,9 @@ async def running(application: TelegramApp, settings: Settings) -> AsyncIterator
             await application.post_init(application)
         updater = application.updater
         assert updater is not None
+        webhook: WebhookServer | None = None
         if settings.telegram_webhook_url:
-            url = settings.telegram_webhook_url
-            secret = settings.telegram_webhook_secret
-            await updater.start_webhook(
-                listen=settings.telegram_webhook_listen,
-                port=settings.telegram_webhook_port,
-                url_path=urlsplit(url).path.lstrip("/"),
-                webhook_url=url,
-                secret_token=secret.get_secret_value() if secret else None,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-            log.info("telegram: webhook at %s", url)
+            webhook = await start_webhook(application, settings)
         else:
             await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             log.info("telegram: polling for updates")
@@ -160,10 +170,62 @@ async def running(application: TelegramApp, settings: Settings) -> AsyncIterator
         try:
             yield application
         finally:
-            if updater.running:
-                await updater.stop()
-            if application.running:
-                await application.stop()
-            if application.post_stop is not None:
-                await application.post_stop(application)
-            log.info("telegram: stopped")
+            await stop(application, webhook)
+
+
+async def start_webhook(application: TelegramApp, settings: Settings) -> WebhookServer:
+    url = settings.telegram_webhook_url
+    secret = settings.telegram_webhook_secret
+    assert url is not None and secret is not None  # check_settings made sure
+    server = WebhookServer(
+        application.bot,
+        application.update_queue,
+        secret=secret.get_secret_value(),
+        path=urlsplit(url).path,
+        listen=settings.telegram_webhook_listen,
+        port=settings.telegram_webhook_port,
+    )
+    await server.start()
+    await application.bot.set_webhook(
+        url, secret_token=secret.get_secret_value(), allowed_updates=ALLOWED_UPDATES
+    )
+    log.info("telegram: webhook at %s", url)
+    return server
+
+
+async def stop(application: TelegramApp, webhook: WebhookServer | None) -> None:
+    """Stop taking updates, give the ones in hand DRAIN_SECONDS, drop the rest, say so."""
+    started = time.monotonic()
+    processor = application.update_processor
+    limiter = application.bot.rate_limiter
+    if isinstance(processor, ChatOrderedProcessor):
+        processor.begin_drain(DRAIN_SECONDS)
+    if isinstance(limiter, RetryingRateLimiter):
+        limiter.drain()  # no more retries or backoff: Telegram may be down
+    if webhook is not None:
+        await webhook.stop()
+    assert application.updater is not None
+    if application.updater.running:
+        await application.updater.stop()
+    report = None
+    if isinstance(processor, ChatOrderedProcessor):
+        report = await processor.drain()
+    if application.running:
+        await application.stop()
+    if application.post_stop is not None:
+        await application.post_stop(application)
+    abandoned = limiter.drained.retries_abandoned if isinstance(limiter, RetryingRateLimiter) else 0
+    if report is not None and (
+        report.updates_dropped or report.updates_cut or report.apologies_dropped or abandoned
+    ):
+        log.warning(
+            "telegram: stopped in %.1fs; dropped %d update(s) not yet started and %d cut "
+            "short, %d apolog(ies) and %d retr(ies) not delivered",
+            time.monotonic() - started,
+            report.updates_dropped,
+            report.updates_cut,
+            report.apologies_dropped,
+            abandoned,
+        )
+    else:
+        log.info("telegram: stopped in %.1fs", time.monotonic() - started)

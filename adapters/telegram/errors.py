@@ -6,7 +6,8 @@
 - Anything else is logged (with its traceback, in the log only) and the user gets a short
   apology.
 RetryAfter and network errors have already been retried by the rate limiter when they get
-here; they are logged without a traceback.
+here; they are logged without a traceback. While the bot shuts down, apologies are dropped
+(and counted): Telegram is likely unreachable, and shutdown must not wait on it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from adapters.telegram import render
 from adapters.telegram.handlers import chat_ref
+from adapters.telegram.updates import ChatOrderedProcessor
 from bot.errors import TutorError
 from bot.tutor import Tutor
 
@@ -28,8 +30,9 @@ APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment.
 
 
 class ErrorBoundary:
-    def __init__(self, tutor: Tutor) -> None:
+    def __init__(self, tutor: Tutor, processor: ChatOrderedProcessor | None = None) -> None:
         self.tutor = tutor
+        self.processor = processor
 
     async def __call__(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -43,6 +46,9 @@ class ErrorBoundary:
             log.warning("giving up on an update after retries: %s", error)
         else:
             log.error("an update failed", exc_info=error)
+        if self.processor is not None and self.processor.draining:
+            self.processor.report.apologies_dropped += 1
+            return
         await self.tell(update, context, APOLOGY)
 
     async def blocked(self, update: object) -> None:

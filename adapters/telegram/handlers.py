@@ -8,6 +8,7 @@ forged callback data can only ever get such a notice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -41,6 +42,7 @@ from bot.views import QuestionView, UserRef
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
+ASKING_AT_ONCE = 4
 NOT_A_BUTTON = "That button is not one of mine. Send /quiz for a question."
 CLOSED = "That question is closed. Send /quiz for a new one."
 PICK_FIRST = "Tap the letters you pick, then Submit."
@@ -51,7 +53,7 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 
 def user_ref(user: User) -> UserRef:
-    return UserRef(PLATFORM, str(user.id), user.full_name)
+    return UserRef(PLATFORM, str(user.id), user.full_name or "")
 
 
 def chat_ref(chat_id: int) -> UserRef:
@@ -74,6 +76,10 @@ class Handlers:
         self.tutor = tutor
         self.admins = admins
         self.games = games
+        # New questions are made a few at a time: a wave of /quiz (they then wait for send
+        # tokens anyway) must not fill the database pool ahead of the answers, whose toast
+        # the student is waiting for.
+        self._asking = asyncio.Semaphore(ASKING_AT_ONCE)
 
     def register(self, application: TelegramApp) -> None:
         for name, callback in (
@@ -98,6 +104,9 @@ class Handlers:
         )
         application.add_handler(
             MessageHandler(filters.ChatType.PRIVATE & filters.TEXT, self.stray_text)
+        )
+        application.add_handler(
+            MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, self.stray_document)
         )
 
     # -- commands ------------------------------------------------------------------------
@@ -163,6 +172,18 @@ class Handlers:
             "Tap a button under a question to answer it, or send /quiz for a new one."
         )
 
+    async def stray_document(self, update: Update, context: Context) -> None:
+        """A file without the /import caption: say what to do with it."""
+        message, user = _message_and_user(update)
+        if user.id in self.admins:
+            text = (
+                "To load this file into the question bank, reply /import to it, or send it "
+                "again with the caption /import."
+            )
+        else:
+            text = "I do not read files here. Send /quiz for a question, or /help."
+        await message.reply_text(text)
+
     # -- questions -----------------------------------------------------------------------
     async def send_question(self, context: Context, chat: Chat, user: User) -> None:
         group = is_group(chat)
@@ -172,11 +193,12 @@ class Handlers:
             venue = Venue(PLATFORM, str(chat.id), str(chat.id))
             await self.games.ask_group(venue, user_ref(user))
             return
-        view: QuestionView = (
-            await self.tutor.group_question(group_key(chat))
-            if group
-            else await self.tutor.next_question(user_ref(user))
-        )
+        async with self._asking:
+            view: QuestionView = (
+                await self.tutor.group_question(group_key(chat))
+                if group
+                else await self.tutor.next_question(user_ref(user))
+            )
         sent = await context.bot.send_message(
             chat.id,
             render.question(view, group=group),
@@ -199,8 +221,8 @@ class Handlers:
             if chat is None:
                 await query.answer(CLOSED)
                 return
+            await query.answer()  # the toast first: it takes no send token
             await self.send_question(context, chat, query.from_user)
-            await query.answer()
         elif isinstance(action, Explain):
             card = await self.tutor.explain(action.concept_id)
             await query.answer()
@@ -210,6 +232,8 @@ class Handlers:
             await query.answer(NOT_A_BUTTON)
 
     async def _answer(self, query: CallbackQuery, action: Answer, context: Context) -> None:
+        """Score, show the verdict as the toast (no send token), then one rate-limited call:
+        the question edited to carry the result and the explanation below it."""
         fb = await self.tutor.answer(user_ref(query.from_user), action.ask_id, action.letters)
         await query.answer(render.callback_verdict(fb))
         message = query.message if isinstance(query.message, Message) else None
@@ -219,12 +243,13 @@ class Handlers:
                 text = render.with_result(_html_of(message), render.group_results(answers))
                 await _edit(message, text, message.reply_markup)
             return
-        if message is not None:
-            await _edit(message, render.with_result(_html_of(message), render.result(fb)), None)
+        markup = keyboards.feedback(fb)
+        answered = message is not None and message.text
+        if answered and await _edit(message, render.answered(_html_of(message), fb), markup):
+            return
+        # The question message is gone (or too old to edit): the explanation on its own.
         target = message.chat.id if message is not None else query.from_user.id
-        await context.bot.send_message(
-            target, render.feedback(fb), reply_markup=keyboards.feedback(fb)
-        )
+        await context.bot.send_message(target, render.feedback(fb), reply_markup=markup)
 
     async def _toggle(self, query: CallbackQuery, action: Toggle) -> None:
         message = query.message if isinstance(query.message, Message) else None
@@ -270,9 +295,11 @@ def _html_of(message: Message) -> str:
     return message.text_html if message.text else ""
 
 
-async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
     """Edit a question in place; an edit that cannot be made is not worth failing over."""
     try:
         await message.edit_text(text, reply_markup=markup)
     except BadRequest as error:
         log.info("could not edit message %s: %s", message.message_id, error)
+        return False
+    return True

@@ -8,12 +8,13 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
 from adapters.telegram import keyboards, render
+from adapters.telegram.ratelimit import BULK
 from bot.daily.errors import DeliveryBlocked, DeliveryRetryAfter, DeliveryUnknown
 from bot.views import QuestionView
 
-# Through the bot's shared rate limiter, wait out one 429 at most and retry nothing else:
-# the daily sweeper decides what happens next (see adapters/telegram/ratelimit.py).
-ONE_429_RETRY = 1
+# Through the bot's shared rate limiter at the lower priority: replies to students go first,
+# one 429 is waited out at most, nothing else is retried (the daily sweeper decides what
+# happens next), and a send that waits too long for the budget comes back as a RetryAfter.
 
 
 class TelegramNotifier:
@@ -28,7 +29,7 @@ class TelegramNotifier:
                 int(external_id),
                 render.question(view),
                 reply_markup=keyboards.question(view),
-                rate_limit_args=ONE_429_RETRY,
+                rate_limit_args=BULK,
             )
         except Forbidden as error:
             raise DeliveryBlocked(str(error)) from error

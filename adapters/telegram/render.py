@@ -147,7 +147,15 @@ def callback_verdict(fb: Feedback) -> str:
     )
 
 
-def feedback(fb: Feedback) -> str:
+def answered(question_html: str, fb: Feedback) -> str:
+    """The question message once answered: the question, a rule, then the verdict and the
+    explanation, in one message (one edit) of at most MESSAGE_LIMIT characters. The
+    explanation is shortened with "…" only when the two do not fit together."""
+    head = question_part(question_html) + SEPARATOR
+    return head + feedback(fb, MESSAGE_LIMIT - len(head))
+
+
+def feedback(fb: Feedback, limit: int = MESSAGE_LIMIT) -> str:
     right = "".join(fb.right)
     if fb.correct:
         pieces: list[Piece | str] = ["✅ ", b("Correct!"), f" The answer is {right}.\n\n"]
@@ -167,7 +175,7 @@ def feedback(fb: Feedback) -> str:
         pieces += ["\n\n", i(f"Concepts: {names}")]
     if fb.streak:
         pieces.append(f"\nDaily streak: {fb.streak} day(s).")
-    return compose(pieces)
+    return compose(pieces, limit)
 
 
 # -- other views -----------------------------------------------------------------------------

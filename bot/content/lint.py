@@ -48,6 +48,8 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 6
 PACK_KEYS = ({"id", "title"}, {"exam", "domains", "blueprints"})
 BLUEPRINT_KEYS = ({"id", "title", "exam", "domains"}, {"note"})
 EXAM_KEYS = ({"questions", "minutes", "pass_percent"}, set[str]())
+# The file name is stored as each item's source.
+FILE_NAME_MAX = 200
 DOMAIN_KEYS = ({"id", "weight", "title"}, {"short"})
 CONCEPT_KEYS = (
     {"id", "name", "title", "category", "summary", "explanation"},
@@ -165,6 +167,14 @@ class _Checker:
     # -- files -------------------------------------------------------------------
     def check_file(self, name: str, text: str) -> None:
         self.file = name
+        base = Path(name).name
+        if len(base) > FILE_NAME_MAX or not base.isprintable():
+            self.report(
+                Pos(1, 1),
+                f"the file name is {len(base)} characters long; the limit is {FILE_NAME_MAX} "
+                "printable characters: rename the file",
+            )
+            return
         try:
             doc = parse(text)
         except YamlRefused as exc:

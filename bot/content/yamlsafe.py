@@ -85,12 +85,16 @@ def parse(text: str) -> Any:
     """Parse one YAML document into Map/Seq/scalars, or raise YamlRefused."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise YamlRefused(f"text is over the {MAX_FILE_BYTES:,}-byte (1 MiB) limit")
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        # The reader checks every character as the loader is made: inside the try.
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             return None
         return _build(node, loader, _Budget())
+    except yaml.reader.ReaderError as exc:
+        raise YamlRefused(_reader_problem(exc), _pos_at(text, exc.position)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(mark.line + 1, mark.column + 1) if mark else None
@@ -99,7 +103,21 @@ def parse(text: str) -> Any:
     except yaml.YAMLError as exc:
         raise YamlRefused(f"YAML error: {exc}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _reader_problem(exc: yaml.reader.ReaderError) -> str:
+    char = exc.character
+    code = char if isinstance(char, int) else ord(char) if char else 0
+    return f"character U+{code:04X} is not allowed in YAML (a control character?)"
+
+
+def _pos_at(text: str, index: int) -> Pos:
+    """Line and column (1-based) of a character index."""
+    before = text[:index]
+    line = before.count("\n") + 1
+    return Pos(line, index - (before.rfind("\n") + 1) + 1)
 
 
 def _build(node: yaml.Node, loader: yaml.SafeLoader, budget: _Budget) -> Any:

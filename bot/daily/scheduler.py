@@ -3,6 +3,7 @@ other periodic ticks that share it, e.g. the games' deadlines (never one job per
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -74,6 +75,10 @@ class DailyScheduler:
         try:
             # Leave room before the next run, so sweeps do not pile up behind each other.
             await self.sweeper.sweep(self.clock(), budget_s=self.interval_s * 0.8)
+        except asyncio.CancelledError:
+            # Shutdown cancels a running sweep; what it had claimed is sent by a later sweep
+            # once the claim lease runs out. Ending quietly keeps a traceback out of the log.
+            log.info("daily sweep stopped by shutdown")
         except Exception:
             log.exception("daily sweep failed; the next one will try again")
 

@@ -67,6 +67,15 @@ def wrong_letters(message: Json) -> str:
     return "".join(wrong[: len(right)])
 
 
+SEPARATOR = "──────────"
+
+
+def explanation(message: Json) -> Json:
+    """An answered question message, its `text` cut to what follows the question."""
+    head, _, tail = message["text"].partition(SEPARATOR)
+    return {**message, "text": tail.lstrip("\n"), "question_text": head}
+
+
 def buttons(message: Json) -> list[dict[str, str]]:
     return [b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
 
@@ -196,10 +205,11 @@ class Harness:
     core: App | None = None
     application: TelegramApp | None = None
     _stack: AsyncExitStack | None = None
+    backoff: float = 0.05  # between retries of a failed request (production: 1 s)
 
     async def start(self) -> None:
         self.core = await start(self.settings)
-        limiter = RetryingRateLimiter(backoff=0.05, max_backoff=0.2)
+        limiter = RetryingRateLimiter(backoff=self.backoff, max_backoff=4 * self.backoff)
         self.application = build_application(self.core, self.settings, rate_limiter=limiter)
         self._stack = AsyncExitStack()
         await self._stack.enter_async_context(running(self.application, self.settings))
@@ -250,10 +260,18 @@ class Harness:
 
     async def answer(self, student: Student, question: Json, letters: str) -> Json:
         """Answer a private question with `letters` (as its Submit or letter button would);
-        the follow-up message with the explanation."""
-        seen = len(self.fake.sent(student.chat_id))
+        the explanation the question message now carries (see `explained`)."""
         await student.press(question, f"a:{ask_id_of(question)}:{letters}")
-        return await self.next_message(student.chat_id, seen)
+        return await self.explained(student, question)
+
+    async def explained(self, student: Student, question: Json) -> Json:
+        """Wait for the one edit that answers a question: the message, with `text` being
+        what was added below the question (verdict and explanation), and its buttons."""
+        key = (student.chat_id, question["message_id"])
+        message = await self.fake.wait_for(
+            lambda: SEPARATOR in self.fake.messages[key]["text"] and self.fake.messages[key]
+        )
+        return explanation(message)
 
     async def quiz_until(self, student: Student, multi: bool) -> Json:
         """Ask /quiz until a single- (or multi-) answer question comes (≤ 4 tries: the mini

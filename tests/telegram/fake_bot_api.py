@@ -7,16 +7,20 @@ what Telegram checks and the adapter must respect: HTML that parses, messages of
 4096 characters, callback_data of at most 64 bytes, a callback query answered once.
 
 Faults on demand: a chat that has blocked the bot (403), a 429 with retry_after once, a
-connection dropped once.
+connection dropped once, an outage (every connection dropped), the same update delivered
+twice. `rate_limit()` enforces Telegram's flood limit on calls that write to a chat: beyond
+it, 429 with `retry_after`, counted in `too_many`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import copy
 import itertools
 import json
+import math
 import re
 import time
 from collections.abc import Callable
@@ -78,6 +82,7 @@ class Call:
     params: Json
     status: int = 200
     result: Any = None
+    at: float = 0.0  # time.monotonic() when answered
 
 
 @dataclass
@@ -95,11 +100,22 @@ class FakeBotAPI:
     files: dict[str, bytes] = field(default_factory=dict)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     answered_queries: set[str] = field(default_factory=set)
-    # While set, every API call gets 502 Bad Gateway, as from a proxy whose upstream is gone.
-    down: bool = False
+    # Called with every call as it is recorded (the capacity benchmark times them).
+    listeners: list[Callable[[Call], None]] = field(default_factory=list)
+    # While set, every API call (getUpdates too) gets 502 Bad Gateway, as from a proxy whose
+    # upstream is gone; `outage()` below drops connections instead and keeps getUpdates.
+    unreachable: bool = False
 
     def __post_init__(self) -> None:
-        self._updates: list[Json] = []
+        self.too_many = 0  # 429s answered because of the rate limit
+        self.down = False
+        self._bucket: _Bucket | None = None
+        # Unconfirmed updates, oldest first (confirmed ones are dropped as the offset moves:
+        # a long run must not rescan them), and every update by id for push_again.
+        self._updates: collections.deque[Json] = collections.deque()
+        self._by_id: dict[int, Json] = {}
+        self._again: list[Json] = []  # served once more, whatever the offset
+        self._held: dict[int, asyncio.Event] = {}
         self._confirmed = 0
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
@@ -140,13 +156,37 @@ class FakeBotAPI:
     def drop_once(self, method: str) -> None:
         self.faults.setdefault(method, []).append(Fault("drop"))
 
+    def rate_limit(self, per_second: float = 30.0, burst: int = 30) -> None:
+        """Like Telegram's flood control: calls that write to a chat (send*, edit*, copy*,
+        forward*) beyond `per_second` (bursts of `burst`) get 429 with retry_after."""
+        self._bucket = _Bucket(per_second, burst)
+
+    def hold(self, chat_id: int) -> asyncio.Event:
+        """Calls for this chat wait until the returned event is set (a slow chat)."""
+        event = self._held[chat_id] = asyncio.Event()
+        return event
+
+    def outage(self, down: bool = True) -> None:
+        """Telegram cannot deliver: every connection but getUpdates' is dropped until
+        outage(False)."""
+        self.down = down
+
+    async def push_again(self, update_id: int) -> None:
+        """Deliver an update a second time, with the same update_id (Telegram may)."""
+        update = self._by_id[update_id]
+        async with self._changed:
+            self._again.append(copy.deepcopy(update))
+            self._changed.notify_all()
+
     def add_file(self, file_id: str, content: bytes) -> None:
         self.files[file_id] = content
 
     async def push(self, kind: str, payload: Json) -> int:
         update_id = next(self._update_ids)
         async with self._changed:
-            self._updates.append({"update_id": update_id, kind: payload})
+            update = {"update_id": update_id, kind: payload}
+            self._updates.append(update)
+            self._by_id[update_id] = update
             self._changed.notify_all()
         return update_id
 
@@ -179,7 +219,7 @@ class FakeBotAPI:
     # -- HTTP ----------------------------------------------------------------------------
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
-        if self.down:
+        if self.unreachable:
             return web.json_response(
                 {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502
             )
@@ -188,6 +228,13 @@ class FakeBotAPI:
         if request.match_info["token"] != self.token:
             return await self._reply(call, ApiError(401, "Unauthorized"))
         fault = self.faults.get(method, []) and self.faults[method].pop(0)
+        if self.down and method != "getUpdates":
+            fault = Fault("drop")
+        if not fault and self._bucket is not None and method.startswith(LIMITED):
+            wait = self._bucket.take()
+            if wait:
+                self.too_many += 1
+                fault = Fault("retry_after", wait)
         if fault and fault.kind == "drop":
             await self._record(call, 0)
             assert request.transport is not None
@@ -200,6 +247,9 @@ class FakeBotAPI:
                 {"retry_after": fault.seconds},
             )
             return await self._reply(call, error)
+        held = self._held.get(params.get("chat_id"))  # type: ignore[arg-type]
+        if held is not None:
+            await held.wait()
         try:
             if params.get("chat_id") in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
@@ -228,6 +278,9 @@ class FakeBotAPI:
 
     async def _record(self, call: Call, status: int) -> None:
         call.status = status
+        call.at = time.monotonic()
+        for listener in self.listeners:
+            listener(call)
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
@@ -271,16 +324,22 @@ class FakeBotAPI:
         if isinstance(offset, int) and offset > self._confirmed:
             self._confirmed = offset
         timeout = float(params.get("timeout") or 0)
+        limit = int(params.get("limit") or 100)
 
         def pending() -> list[Json]:
-            return [u for u in self._updates if u["update_id"] >= self._confirmed]
+            while self._updates and self._updates[0]["update_id"] < self._confirmed:
+                self._updates.popleft()
+            fresh = list(itertools.islice(self._updates, limit))
+            return fresh + self._again
 
         async with self._changed:
             if not pending() and timeout > 0:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(timeout):
                         await self._changed.wait_for(lambda: pending() or self._closing)
-            return pending()[: int(params.get("limit") or 100)]
+            served = pending()[:limit]
+            self._again = [u for u in self._again if u not in served]
+            return served
 
     async def _m_sendMessage(self, params: Json) -> Json:
         chat_id = int(params["chat_id"])
@@ -356,6 +415,27 @@ class FakeBotAPI:
 
     def next_query_id(self) -> str:
         return str(next(self._query_ids))
+
+
+LIMITED = ("send", "edit", "copy", "forward")
+
+
+class _Bucket:
+    """A token bucket; `take()` is 0 when a call may go, else whole seconds to wait."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.updated = time.monotonic()
+
+    def take(self) -> int:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0
+        return max(1, math.ceil((1 - self.tokens) / self.rate))
 
 
 def chat_json(chat_id: int) -> Json:

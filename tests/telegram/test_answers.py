@@ -21,13 +21,12 @@ async def test_single_answer_flow(bot: Harness, alice: Student) -> None:
     query = await alice.tap(question, right)
 
     assert (await bot.callback_answer(query))["text"].startswith("✅ Correct!")
-    follow_up = await bot.next_message(alice.chat_id, seen)
-    # the question was edited first: result shown, buttons gone
-    edited = bot.fake.messages[(alice.chat_id, question["message_id"])]
-    assert edited["text"].startswith(question["text"])
-    assert f"✅ Correct: {right}." in edited["text"]
-    assert "reply_markup" not in edited
-    # the follow-up: verdict, explanation, each option's why, Next and Explain buttons
+    follow_up = await bot.explained(alice, question)
+    # one edit of the question: the question, then verdict, explanation, each option's why,
+    # and Next / Explain buttons in place of the letters; no second message
+    assert follow_up["question_text"].strip() == question["text"].strip()
+    assert len(bot.fake.sent(alice.chat_id)) == seen
+    assert len(bot.fake.calls_to("editMessageText", alice.chat_id)) == 1
     text = follow_up["text"]
     assert text.startswith(f"✅ Correct! The answer is {right}.")
     for letter in "ABC"[: len(buttons(question))]:
@@ -60,8 +59,6 @@ async def test_a_wrong_answer_shows_the_right_one(bot: Harness, alice: Student) 
     follow_up = await bot.answer(alice, question, wrong)
     assert follow_up["text"].startswith(f"❌ Not quite. You chose {wrong}; the answer is {right}.")
     assert f"{wrong} ❌ (your pick): " in follow_up["text"]
-    edited = bot.fake.messages[(alice.chat_id, question["message_id"])]
-    assert f"you chose {wrong}; the answer is {right}" in edited["text"]
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct) == (1, 0)
 
@@ -104,12 +101,11 @@ async def test_multi_answer_flow_toggles_then_submits(bot: Harness, alice: Stude
         f"a:{ask_id_of(question)}:{first}{second}"
     )
 
-    seen = len(bot.fake.sent(alice.chat_id))
     query = await alice.tap(picked, f"Submit {first}{second}")
     assert (await bot.callback_answer(query))["text"].startswith("✅ Correct!")
-    follow_up = await bot.next_message(alice.chat_id, seen)
+    follow_up = await bot.explained(alice, question)
     assert follow_up["text"].startswith(f"✅ Correct! The answer is {first}{second}.")
-    assert "reply_markup" not in bot.fake.messages[(alice.chat_id, question["message_id"])]
+    assert [b["text"] for b in buttons(follow_up)][0] == "Next question"  # letters gone
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct) == (1, 1)
 
@@ -123,10 +119,10 @@ async def test_a_double_press_scores_once(bot: Harness, alice: Student) -> None:
     notices = [(await bot.callback_answer(q))["text"] for q in (first, second)]
     assert notices[0].startswith("✅ Correct!")
     assert notices[1] == "You already answered this question; it was scored once."
-    await bot.next_message(alice.chat_id, seen)
-    await bot.reply(alice, "/help")  # a later update is processed: no second follow-up came
-    texts = [m["text"] for m in bot.fake.sent(alice.chat_id)[seen:]]
-    assert sum(t.startswith("✅ Correct!") for t in texts) == 1
+    await bot.explained(alice, question)
+    await bot.reply(alice, "/help")  # a later update is processed: no second feedback came
+    assert len(bot.fake.calls_to("editMessageText", alice.chat_id)) == 1
+    assert len(bot.fake.sent(alice.chat_id)) == seen + 1  # /help's reply only
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct) == (1, 1)
 
@@ -140,8 +136,8 @@ async def test_a_stale_button_scores_nothing(bot: Harness, alice: Student) -> No
 
     multi = await bot.quiz_until(alice, multi=True)
     picked = await toggle(bot, alice, multi, right_letters(multi)[0])
-    await bot.answer(alice, multi, right_letters(multi))
-    assert "reply_markup" not in bot.fake.messages[(alice.chat_id, multi["message_id"])]
+    answered = await bot.answer(alice, multi, right_letters(multi))
+    assert not any(b["text"].startswith("Submit") for b in buttons(answered))
     query = await alice.tap(picked, right_letters(multi)[1])  # a toggle an old client shows
     assert "closed" in (await bot.callback_answer(query))["text"]
     stats = await bot.tutor.stats(alice.ref)
@@ -181,8 +177,7 @@ async def test_buttons_survive_a_restart(bot: Harness, alice: Student) -> None:
     follow_up = await bot.answer(alice, single, right_letters(single))
     assert follow_up["text"].startswith("✅ Correct!")
     picked = await toggle(bot, alice, picked, second)  # the pick made before the restart holds
-    seen = len(bot.fake.sent(alice.chat_id))
     await alice.tap(picked, f"Submit {first}{second}")
-    assert (await bot.next_message(alice.chat_id, seen))["text"].startswith("✅ Correct!")
+    assert (await bot.explained(alice, multi))["text"].startswith("✅ Correct!")
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct) == (2, 2)

@@ -211,13 +211,12 @@ async def test_answering_the_daily_question_builds_a_streak(
     seen = len(bot.fake.sent(alice.chat_id))
     query = await press_answer(bot, alice, question, right)
     assert (await bot.callback_answer(query))["text"].startswith("✅ Correct!")
-    feedback = await bot.next_message(alice.chat_id, seen)
+    feedback = await bot.explained(alice, question)
     text = feedback["text"]
     assert text.startswith(f"✅ Correct! The answer is {right}.")
     assert explanation_of(question) in " ".join(text.split())
     assert "Daily streak: 1 day(s)." in text
-    edited = bot.fake.messages[(alice.chat_id, question["message_id"])]
-    assert "reply_markup" not in edited  # the daily message's buttons are gone
+    assert buttons(feedback)[0]["text"] == "Next question"  # the letters are gone
 
     # the same answer again (a double tap, or an old client still showing the buttons)
     again = await alice.press(question, f"a:{ask_id_of(question)}:{right}")
@@ -225,8 +224,8 @@ async def test_answering_the_daily_question_builds_a_streak(
         "You already answered this question; it was scored once."
     )
     await bot.reply(alice, "/help")  # a later update got through: no second feedback came
-    texts = [m["text"] for m in bot.fake.sent(alice.chat_id)[seen:]]
-    assert sum("Daily streak" in t for t in texts) == 1
+    assert len(bot.fake.calls_to("editMessageText", alice.chat_id)) == 1
+    assert len(bot.fake.sent(alice.chat_id)) == seen + 1  # /help's reply only
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct, stats.streak) == (1, 1, 1)
 
@@ -235,10 +234,9 @@ async def test_answering_the_daily_question_builds_a_streak(
     assert ask_id_of(question2) != ask_id_of(question)
     set_clock(bot, berlin(DAY2, time(9, 5)))
     wrong = wrong_letters(question2)
-    seen = len(bot.fake.sent(alice.chat_id))
     query = await press_answer(bot, alice, question2, wrong)
     assert (await bot.callback_answer(query))["text"].startswith("❌")
-    feedback2 = await bot.next_message(alice.chat_id, seen)
+    feedback2 = await bot.explained(alice, question2)
     assert feedback2["text"].startswith(f"❌ Not quite. You chose {wrong};")
     assert explanation_of(question2) in " ".join(feedback2["text"].split())
     assert "Daily streak: 2 day(s)." in feedback2["text"]
@@ -376,7 +374,6 @@ async def test_answering_an_older_daily_question_late_keeps_the_streak(
     await bot.callback_answer(await press_answer(bot, alice, first, right_letters(first)))
     third = await daily_question(bot, sweeper, alice, day3)
     set_clock(bot, berlin(day3, time(9, 5)))
-    seen = len(bot.fake.sent(alice.chat_id))
     await press_answer(bot, alice, third, right_letters(third))
-    feedback = await bot.next_message(alice.chat_id, seen)
+    feedback = await bot.explained(alice, third)
     assert "Daily streak: 2 day(s)." in feedback["text"]  # 11 March late, 12 and 13 March

@@ -85,10 +85,23 @@ async def test_admin_imports_a_file_sent_with_the_caption(bot: Harness, admin: S
 
 
 async def test_admin_imports_by_replying_to_a_file(bot: Harness, admin: Student) -> None:
-    document = await admin.send_file("extra.yml", EXTRA.encode())  # no caption: no reply
+    document = await admin.send_file("extra.yml", EXTRA.encode())  # no caption
+    hint = await bot.next_message(admin.chat_id, 0)
+    assert "reply /import to it" in hint["text"]
     reply = await bot.reply(admin, "/import", reply_to=document)
     assert "questions: 2 added" in reply["text"]
-    assert len(bot.fake.sent(admin.chat_id)) == 1
+    assert len(bot.fake.sent(admin.chat_id)) == 2
+
+
+async def test_a_file_without_a_caption_gets_told_what_to_do(
+    bot: Harness, admin: Student, alice: Student
+) -> None:
+    """Before: no reply at all. Admins learn how to import it; others that files are not read."""
+    hint = await send_file(bot, admin, "extra.yaml", EXTRA.encode())
+    assert "reply /import to it, or send it again with the caption /import" in hint["text"]
+    other = await send_file(bot, alice, "notes.pdf", b"%PDF-1.4")
+    assert other["text"] == "I do not read files here. Send /quiz for a question, or /help."
+    assert not [c for c in bot.fake.calls if c.method in ("getFile", "download")]
 
 
 async def test_lint_errors_come_back_as_file_line_column(bot: Harness, admin: Student) -> None:
@@ -107,6 +120,7 @@ async def test_non_admins_are_refused_before_any_download(bot: Harness, alice: S
     reply = await send_file(bot, alice, "extra.yaml", EXTRA.encode(), caption="/import")
     assert reply["text"] == "Only admins can import content."
     document = await alice.send_file("extra.yaml", EXTRA.encode())
+    await bot.next_message(alice.chat_id, 1)  # "I do not read files here…"
     reply = await bot.reply(alice, "/import", reply_to=document)
     assert reply["text"] == "Only admins can import content."
     assert not bot.fake.calls_to("getFile")

@@ -58,14 +58,14 @@ async def test_healthz_follows_the_platform_and_metrics_count_answers(
                 "components": {"database": "ok", "telegram": "ok"},
             }
 
-            fake.down = True
+            fake.unreachable = True
             down = await _status(http, f"{base}/healthz", 503)
             assert down["status"] == "down"
             components = down["components"]
             assert isinstance(components, dict)
             assert components["database"] == "ok" and components["telegram"] != "ok"
 
-            fake.down = False
+            fake.unreachable = False
             await _status(http, f"{base}/healthz", 200)
 
             async with http.get(f"{base}/metrics") as response:

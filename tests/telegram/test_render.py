@@ -111,6 +111,25 @@ def test_feedback_and_cards_fit_one_message() -> None:
     ]
 
 
+def test_an_answered_question_holds_the_explanation_within_one_message() -> None:
+    options = tuple(
+        OptionFeedback("ABCDEF"[k], NASTY * 20, NASTY * 40, k == 0, k == 1) for k in range(6)
+    )
+    fb = Feedback(1, "q", False, ("B",), ("A",), options, NASTY * 200, ())
+    longest = render.question(question_view(NASTY * 400, NASTY * 50))
+    short = render.question(question_view("Which S3 class?", "Glacier"))
+    for question in (longest, short):
+        text = render.answered(question, fb)
+        assert len(text) <= render.MESSAGE_LIMIT
+        visible = parse_html(text)
+        assert text.startswith(question + render.SEPARATOR)
+        assert "❌ Not quite. You chose B; the answer is A." in visible
+    # a short question leaves room for the whole explanation, unshortened
+    small = (OptionFeedback("A", "Glacier", "Cheap.", True, True),)
+    fb = Feedback(1, "q", True, ("A",), ("A",), small, "Archive storage.", ())
+    assert render.answered(short, fb) == short + render.SEPARATOR + render.feedback(fb)
+
+
 def test_multi_answer_keyboards() -> None:
     view = question_view("s", "o", count=4, select=2)
     toggles = keyboards.question(view)
