@@ -78,8 +78,12 @@ async def test_healthz_follows_the_platform_and_metrics_count_answers(
             seen = len(fake.sent(alice.chat_id))
             await alice.say("/quiz")
             question = (await fake.wait_for(lambda: fake.sent(alice.chat_id)[seen:]))[0]
+            edits = len(fake.calls_to("editMessageText", alice.chat_id))
             await alice.press(question, f"a:{ask_id_of(question)}:{right_letters(question)}")
-            await fake.wait_for(lambda: len(fake.sent(alice.chat_id)) > seen + 1)
+            # the verdict and explanation come as one edit of the question
+            await fake.wait_for(
+                lambda: len(fake.calls_to("editMessageText", alice.chat_id)) > edits
+            )
             async with http.get(f"{base}/metrics") as response:
                 text = await response.text()
             assert response.headers["Content-Type"].startswith("text/plain")
