@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime
@@ -85,6 +86,15 @@ def _instant(text: str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _quiet_closed_loop(args: threading.ExceptHookArgs) -> None:
+    """aiosqlite's worker thread may still report a failed connect after the event loop
+    closed (seen under load when the database file cannot be opened); the error has already
+    been told in one line, so its 'Event loop is closed' traceback is noise."""
+    if isinstance(args.exc_value, RuntimeError) and "Event loop is closed" in str(args.exc_value):
+        return
+    threading.__excepthook__(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -93,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tutor: {error}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level, settings.log_format)
+    threading.excepthook = _quiet_closed_loop
     try:
         return asyncio.run(dispatch(args, settings))
     except KeyboardInterrupt:

@@ -3,6 +3,10 @@
 Each platform is an async context manager entered on one AsyncExitStack, so more services
 (Discord, the daily scheduler) join the same loop by entering theirs beside Telegram's.
 SIGINT and SIGTERM set an event; leaving the stack stops everything in reverse order.
+
+`/healthz` and `/metrics` (TUTOR_HTTP) start first. A platform that cannot be reached at
+start (no network yet, the Bot API down) is retried with backoff while `/healthz` says so
+(503); only a refused token stops the process.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, contextmanager
+from typing import TypeVar
 
 from sqlalchemy import text
 from telegram import Bot
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from adapters.daily import channel, daily_running
 from adapters.discord.errors import DiscordConfigError
@@ -48,24 +53,26 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
     try:
         with _stop_on_signals(stop):
             async with AsyncExitStack() as platforms:
+                health = Health()
+                health.add("database", database_check(core))
+                if settings.http_listen:
+                    await platforms.enter_async_context(serving(health, settings.http_listen))
                 channels: dict[str, Channel] = {}
                 posters: dict[str, ChannelPoster] = {}
-                checks: dict[str, Check] = {}
                 if settings.telegram_token is not None:
-                    channels["telegram"], checks["telegram"] = await _telegram(
-                        platforms, core, settings
+                    started = await _until_connected(
+                        "telegram", lambda: _telegram(platforms, core, settings), health, stop
                     )
+                    if started is None:
+                        return 0  # stopped before Telegram could be reached
+                    channels["telegram"], check = started
+                    health.add("telegram", check)
                 if settings.discord_token is not None:
-                    channels["discord"], posters["discord"], checks["discord"] = await _discord(
+                    channels["discord"], posters["discord"], check = await _discord(
                         platforms, core, settings
                     )
+                    health.add("discord", check)
                 await platforms.enter_async_context(daily_running(core, channels, posters))
-                if settings.http_listen:
-                    health = Health()
-                    health.add("database", database_check(core))
-                    for name, check in checks.items():
-                        health.add(name, check)
-                    await platforms.enter_async_context(serving(health, settings.http_listen))
                 log.info("running; Ctrl-C or SIGTERM stops")
                 await stop.wait()
                 log.info("stopping")
@@ -84,6 +91,37 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
 
 
 Check = Callable[[], Awaitable[str | None]]
+T = TypeVar("T")
+FIRST_RETRY_S, MAX_RETRY_S = 1.0, 60.0
+
+
+async def _until_connected(
+    name: str, connect: Callable[[], Awaitable[T]], health: Health, stop: asyncio.Event
+) -> T | None:
+    """Connect to a platform, retrying network failures with backoff (1 s doubling to 60 s)
+    while /healthz reports it down; None if `stop` is set first. Other errors (a refused
+    token) propagate."""
+    delay = FIRST_RETRY_S
+    health.add(name, _down("connecting"))
+    while True:
+        try:
+            return await connect()
+        except NetworkError as error:  # includes TimedOut; InvalidToken is not one
+            reason = f"cannot reach it yet ({error}); next try in {delay:g} s"
+            log.warning("%s: %s", name, reason)
+            health.add(name, _down(reason))
+        try:
+            await asyncio.wait_for(stop.wait(), delay)
+            return None
+        except TimeoutError:
+            delay = min(delay * 2, MAX_RETRY_S)
+
+
+def _down(reason: str) -> Check:
+    async def check() -> str | None:
+        return reason
+
+    return check
 
 
 async def _telegram(

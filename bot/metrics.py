@@ -63,6 +63,11 @@ def record_update(platform: str, seconds: float) -> None:
     HANDLER_SECONDS.labels(platform).observe(seconds)
 
 
+def count_update(platform: str) -> None:
+    """An update whose handling is timed elsewhere or not at all (Discord interactions)."""
+    UPDATES.labels(platform).inc()
+
+
 def record_delivery(platform: str, outcome: str, seconds: float | None = None) -> None:
     DAILY_DELIVERIES.labels(platform, outcome).inc()
     if seconds is not None:

@@ -27,6 +27,7 @@ from adapters.discord.buttons import DYNAMIC_ITEMS, stale_click
 from adapters.discord.errors import DiscordConfigError
 from adapters.discord.games import DiscordGamePublisher
 from adapters.discord.handlers import Handlers
+from bot import metrics
 from bot.app import App
 from bot.config import Settings
 
@@ -66,6 +67,7 @@ class TutorBot(discord.Client):
             log.info("discord: commands synced globally")
 
     async def on_interaction(self, interaction: Interaction) -> None:
+        metrics.count_update("discord")
         if interaction.type is discord.InteractionType.component:
             await stale_click(interaction)
 

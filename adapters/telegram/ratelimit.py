@@ -31,6 +31,8 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
@@ -90,6 +92,7 @@ class PriorityBucket:
     async def acquire(self, priority: int = INTERACTIVE) -> None:
         if not self._waiters and self._take():
             return
+        metrics.record_rate_limit_wait("telegram")
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiters, (priority, next(self._order), future))
         self._schedule()

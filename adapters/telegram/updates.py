@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from typing import Any, Protocol
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot import metrics
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +117,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 self._skip(coroutine, "update dropped: shutting down")
                 self.report.updates_dropped += 1
                 return
-            await coroutine
+            started = time.monotonic()
+            try:
+                await coroutine
+            finally:
+                metrics.record_update("telegram", time.monotonic() - started)
         finally:
             done.set_result(None)
             if key is not None and self._tails.get(key) is done:

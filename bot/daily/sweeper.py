@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from bot import learning
+from bot import learning, metrics
 from bot.bank import Bank
 from bot.daily.errors import DeliveryBlocked, DeliveryRetryAfter, DeliveryUnknown
 from bot.daily.ratelimit import RateLimiter
@@ -189,19 +189,25 @@ class DailySweeper:
         )  # fmt: skip
         try:
             await channel.limiter.acquire()
+            started = time.monotonic()
             ref = await channel.notifier.send_question(claim.external_id, view)
+            metrics.record_delivery(claim.platform, SENT, time.monotonic() - started)
         except DeliveryBlocked:
+            metrics.record_delivery(claim.platform, BLOCKED)
             return replace(outcome, status=BLOCKED)
         except DeliveryRetryAfter as wait:
+            metrics.record_delivery(claim.platform, "retry_after")
             channel.limiter.pause(wait.seconds)
             retry_at = now + timedelta(seconds=wait.seconds)
             return replace(outcome, status=PENDING, not_before=retry_at, error=str(wait))
         except DeliveryUnknown as unknown:
+            metrics.record_delivery(claim.platform, UNKNOWN)
             # It may have arrived: resend once, and count it; a second time, give up.
             if claim.maybe_duplicates == 0:
                 return replace(outcome, status=PENDING, maybe_duplicates=1, error=str(unknown))
             return replace(outcome, status=UNKNOWN, error=str(unknown))
         except Exception as error:  # anything else: back off, until the local day ends
+            metrics.record_delivery(claim.platform, "error")
             log.warning("daily send to %s failed: %r", claim.platform, error)
             retry_at = now + min(FIRST_BACKOFF * 2 ** (claim.attempts - 1), MAX_BACKOFF)
             status = PENDING if retry_at < claim.expires_at else FAILED

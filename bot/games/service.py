@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.bank import Bank, QuestionData
 from bot.errors import NoQuestions
 from bot.games import errors, machine, rules
@@ -60,6 +61,7 @@ from bot.views import UserRef
 log = logging.getLogger(__name__)
 
 TICK_BATCH = 100
+OPEN_COUNT_EVERY = timedelta(seconds=15)
 BOARD_SIZE = 10
 
 
@@ -104,6 +106,7 @@ class Games:
         self.clock = clock or tutor.clock
         self.rng = rng or random.Random()
         self.rules = rules
+        self._counted_at: datetime | None = None
         self.publishers: dict[str, GamePublisher] = {}
 
     def attach(self, publisher: GamePublisher) -> None:
@@ -306,6 +309,7 @@ class Games:
         if not self.publishers:
             return 0
         now = now or self.clock()
+        await self._count_open(now)
         moved = 0
         for game_id in await self.store.due(now, tuple(self.publishers), TICK_BATCH):
             try:
@@ -313,6 +317,14 @@ class Games:
             except Exception:
                 log.exception("game %s: could not act on its deadline; will retry", game_id)
         return moved
+
+    async def _count_open(self, now: datetime) -> None:
+        """Refresh the open-games gauge, at most every OPEN_COUNT_EVERY (a tick runs each
+        second; the count is for dashboards)."""
+        if self._counted_at is not None and now - self._counted_at < OPEN_COUNT_EVERY:
+            return
+        self._counted_at = now
+        metrics.OPEN_GAMES.set(await self.store.open_count())
 
     async def _advance(self, game_id: int, now: datetime) -> bool:
         bank = await self.tutor.bank()

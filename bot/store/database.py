@@ -35,6 +35,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import metrics
 from bot.store.db import SQLITE_BUSY_TIMEOUT_MS, sqlite_pragmas
 
 T = TypeVar("T")
@@ -88,6 +89,7 @@ class Database:
             async with self._autocommit.connect() as conn:
                 return await conn.run_sync(work, *args)
         except DBAPIError as error:
+            metrics.record_database_error()
             if not error.connection_invalidated:
                 raise
             log.warning("database connection lost (%s); retrying once on a new one", error.orig)

@@ -352,6 +352,15 @@ class SqlGameStore:
         ).all()
         return [_game(r, self._seats(conn, r.id)) for r in rows]
 
+    async def open_count(self) -> int:
+        """Games in progress (invited or running), for the `tutor_open_games` gauge."""
+        return await self.db.read(self._open_count)
+
+    @staticmethod
+    def _open_count(conn: Connection) -> int:
+        query = select(func.count()).select_from(GAMES).where(GAMES.c.status.in_(OPEN))
+        return int(conn.scalar(query) or 0)
+
     async def due(self, now: datetime, platforms: tuple[str, ...], limit: int) -> list[int]:
         return await self.db.read(self._due, now, platforms, limit)
 

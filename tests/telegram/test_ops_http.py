@@ -20,9 +20,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _status(http: aiohttp.ClientSession, url: str, want: int) -> dict[str, object]:
+async def _status(
+    http: aiohttp.ClientSession, url: str, want: int, within: float = 30
+) -> dict[str, object]:
     """Poll `url` until it answers `want` (the health result is cached for two seconds)."""
-    async with asyncio.timeout(30):
+    async with asyncio.timeout(within):
         while True:
             try:
                 async with http.get(url) as response:
@@ -90,6 +92,38 @@ async def test_healthz_follows_the_platform_and_metrics_count_answers(
             after = _counter(text, "tutor_answers_total", platform="telegram", result="correct")
             assert after == before + 1
             assert _counter(text, "tutor_asks_total", platform="telegram", purpose="practice") >= 1
+            assert _counter(text, "tutor_updates_total", platform="telegram") >= 2
+            assert _counter(text, "tutor_handler_seconds_count", platform="telegram") >= 2
+            assert "tutor_open_games " in text and "tutor_database_errors_total " in text
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(run, 30) == 0
+
+
+async def test_tutor_run_waits_for_an_unreachable_bot_api(
+    db_url: str, fake: FakeBotAPI, alice: Student
+) -> None:
+    """Telegram cannot be reached at start: `tutor run` keeps trying, /healthz says 503 and
+    why, and once the Bot API answers the bot connects and serves students by itself."""
+    fake.unreachable = True
+    port = _free_port()
+    settings = bot_settings(db_url, fake.url, TUTOR_HTTP=f"127.0.0.1:{port}")
+    stop = asyncio.Event()
+    run = asyncio.create_task(run_platforms(settings, stop))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            down = await _status(http, f"{base}/healthz", 503)
+            components = down["components"]
+            assert isinstance(components, dict) and components["database"] == "ok"
+            assert components["telegram"] != "ok"
+            assert not run.done()  # still running, not exited
+
+            fake.unreachable = False
+            await _status(http, f"{base}/healthz", 200, within=120)
+            seen = len(fake.sent(alice.chat_id))
+            await alice.say("/quiz")
+            await fake.wait_for(lambda: fake.sent(alice.chat_id)[seen:])
     finally:
         stop.set()
         assert await asyncio.wait_for(run, 30) == 0
