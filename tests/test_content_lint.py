@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -324,11 +323,9 @@ def test_alias_bomb_refused_quickly() -> None:
     for i, name in enumerate("bcdefghij"):
         prev = "abcdefghij"[i]
         bomb += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
-    started = time.perf_counter()
+    # The loader counts nodes as aliases expand and stops at its limit, so this returns
+    # without building 9**10 items (no wall-clock check: a loaded machine would fail it).
     result = lint_text("bomb.yaml", bomb)
-    assert (
-        time.perf_counter() - started < 5
-    )  # generous: the point is it does not expand 9**10 items
     assert len(result.problems) == 1
     assert "expands" in result.problems[0].message
 

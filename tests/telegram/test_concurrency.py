@@ -129,6 +129,6 @@ async def test_shutdown_during_an_outage_ends_within_its_deadline(
         await harness.stop()
     took = time.monotonic() - started
     # Before: each update cost ~15 s of retries and an apology (~15 s more), in turn.
-    assert took < 3.0 + 2.0, took
+    assert took < 10.0, took  # the drain deadline is 3 s; slack for a loaded machine
     (line,) = [r.getMessage() for r in caplog.records if "telegram: stopped" in r.getMessage()]
     assert "12 apolog(ies)" in line and "12 retr(ies) not delivered" in line, line
