@@ -6,6 +6,7 @@ It draws only what `chart_numbers` gives, so tests check the numbers, not pixels
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import matplotlib
@@ -50,3 +51,8 @@ def render_png(numbers: ChartNumbers) -> bytes:
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()
+
+
+async def chart_png(numbers: ChartNumbers) -> bytes:
+    """Render off the event loop (drawing takes tens of milliseconds)."""
+    return await asyncio.to_thread(render_png, numbers)
