@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -372,9 +372,7 @@ class SessionTally:
     right: int = 0
     run: int = 0  # right answers in a row, now
     best_run: int = 0
-
-    def __post_init__(self) -> None:
-        self.per_domain: dict[str, tuple[int, int]] = {}
+    per_domain: dict[str, tuple[int, int]] = field(default_factory=dict)  # (answered, right)
 
     def add(self, domain: str, correct: bool) -> None:
         self.answered += 1
