@@ -53,14 +53,17 @@ def test_chat_through_a_pipe(db_url: str, tmp_path: Path) -> None:
         "/quiz\nA\n/explain glacier\n/explain glaicer\n/stats\n/nonsense\nB\n/quiz\nF\n"
         "hello\nI think B\n/quit\n"
     )
-    done = tutor("chat", stdin=script, db_url=db_url, content=single_answer_pack(tmp_path))
+    done = tutor(
+        "chat", stdin=script, db_url=db_url, content=single_answer_pack(tmp_path),
+        TMPDIR=str(tmp_path),
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "A) " in out and "B) " in out
     assert re.search(r"(Correct!|Not quite\.) The answer is [A-F]", out)
     assert "Amazon S3 Glacier" in out  # the concept card
     assert "Did you mean: Glacier?" in out
-    assert "Answered: 1" in out
+    assert "Answered 1 · right" in out and "Chart: " in out
     assert "Unknown command /nonsense" in out
     assert "There is no open question" in out  # B after the question was answered
     assert "is not an option here" in out  # F on a four-option question

@@ -33,6 +33,7 @@ from bot.store.models import (
     Review,
     User,
 )
+from bot.store.progress import ProgressStatements
 from bot.store.sql import domain_counts
 from bot.store.statements import Statements, in_ids
 from tests.conftest import MINIPACK
@@ -106,6 +107,22 @@ HOT = [
     Hot("daily claim: reviews", lambda s: s.reviews_of, {"user_id": 42}),
     Hot("stats: due reviews", lambda s: s.due_count, {"user_id": 42, "v_due": NOW}),
     Hot("set message ref", lambda s: s.set_message_ref, {"ask_id": 77, "ref": "m1"}),
+    Hot(
+        "progress: questions",
+        lambda s: ProgressStatements(s.dialect).questions,
+        {"user_id": 42},
+    ),
+    Hot("progress: due", lambda s: ProgressStatements(s.dialect).due, {"user_id": 42, "now": NOW}),
+    Hot(
+        "progress: activity",
+        lambda s: ProgressStatements(s.dialect).activity,
+        {"user_id": 42, "since": NOW - timedelta(days=29)},
+    ),
+    Hot(
+        "progress: misses",
+        lambda s: ProgressStatements(s.dialect).misses,
+        {"user_id": 42, "limit": 30},
+    ),
     Hot("daily plan: due users", lambda s: due_users(NOW, ("test",), 1000), {}),
     Hot("daily claim", lambda s: pending_claims(NOW, 1000), {}),
     Hot(

@@ -8,28 +8,48 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+import tempfile
+from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from adapters.console import render
 from bot.answers_text import read_answer
+from bot.chart import chart_png
 from bot.errors import TutorError
+from bot.ports import Streak
+from bot.progress import MissView, Progress, SessionTally, chart_numbers
+from bot.progress_text import miss_text, misses_text, report_text, summary_text
 from bot.tutor import Tutor
 from bot.views import UserRef
 
 HELP = """Commands:
   /quiz          a practice question
   /explain NAME  the concept card for a service, e.g. /explain S3
-  /stats         what you have answered, overall and per exam domain
+  /stats         your progress: domains against the pass mark, readiness, and a chart
+  /misses        your last 10 wrong answers; then /retry N or /why N
   /help          this help
   /quit          leave (end of input works too)
 Answer an open question with its letter, e.g. B, or letters for a multi-answer question, e.g. AC."""
 
 
 class ConsoleSession:
-    def __init__(self, tutor: Tutor, user: UserRef, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self,
+        tutor: Tutor,
+        user: UserRef,
+        out: TextIO = sys.stdout,
+        progress: Progress | None = None,
+        chart_dir: Path | None = None,
+    ) -> None:
         self.tutor = tutor
         self.user = user
         self.out = out
+        self.progress = progress
+        self.chart_dir = chart_dir or Path(tempfile.gettempdir())
+        self.tally = SessionTally()
+        self.domains: dict[int, str] = {}  # ask id -> domain of the questions asked here
+        self.misses: list[MissView] = []  # the last /misses list, for /retry N and /why N
 
     def say(self, text: str) -> None:
         self.out.write(text.rstrip() + "\n\n")
@@ -44,6 +64,7 @@ class ConsoleSession:
                 self.out.flush()
             line = await asyncio.to_thread(lines.readline)
             if not line:
+                await self.summary()
                 return 0
             if not await self.handle(line.strip()):
                 return 0
@@ -56,24 +77,37 @@ class ConsoleSession:
         command = command.lower().split("@")[0]
         try:
             if command in ("/quit", "/exit"):
+                await self.summary()
                 self.say("Goodbye — see you at the next question.")
                 return False
             if command in ("/help", "/start"):
                 self.say(HELP)
             elif command == "/quiz":
-                self.say(render.question(await self.tutor.next_question(self.user)))
+                view = await self.tutor.next_question(self.user)
+                self.domains[view.ask_id] = view.domain
+                self.say(render.question(view))
             elif command == "/explain":
                 if not arg.strip():
                     self.say("Which concept? For example: /explain S3")
                 else:
                     self.say(render.concept(await self.tutor.explain(arg.strip())))
+            elif command == "/stats" and self.progress is not None:
+                await self.stats(self.progress)
             elif command == "/stats":
                 self.say(render.stats(await self.tutor.stats(self.user)))
+            elif command == "/misses" and self.progress is not None:
+                self.misses = await self.progress.misses(self.user)
+                numbered = misses_text(self.misses)
+                self.say(numbered + ("\nSend /retry N or /why N." if self.misses else ""))
+            elif command in ("/retry", "/why") and self.progress is not None:
+                await self.miss(self.progress, command, arg.strip())
             elif command.startswith("/"):
                 self.say(f"Unknown command {command}. Type /help to see what I understand.")
             elif (letters := read_answer(line)) is not None:
                 answer = "".join(letters)
-                self.say(render.feedback(await self.tutor.answer_open(self.user, answer)))
+                feedback = await self.tutor.answer_open(self.user, answer)
+                self.tally.add(self.domains.get(feedback.ask_id, "other"), feedback.correct)
+                self.say(render.feedback(feedback))
             else:
                 self.say(
                     "That does not look like an answer. Reply with the letter of an option, "
@@ -83,6 +117,39 @@ class ConsoleSession:
         except TutorError as error:
             self.say(error.message)
         return True
+
+    async def stats(self, progress: Progress) -> None:
+        report = await progress.report(self.user)
+        text = report_text(report)
+        if report.answered:
+            path = self.chart_dir / f"saa-tutor-stats-{self.user.external_id}.png"
+            path.write_bytes(await chart_png(chart_numbers(report)))
+            text += f"\n\nChart: {path}"
+        self.say(text)
+
+    async def miss(self, progress: Progress, command: str, arg: str) -> None:
+        if not self.misses:
+            self.say("Send /misses first to list your wrong answers.")
+            return
+        if not arg.isdigit() or not 1 <= int(arg) <= len(self.misses):
+            self.say(f"Which one? Give a number from 1 to {len(self.misses)}, e.g. {command} 1")
+            return
+        chosen = self.misses[int(arg) - 1]
+        if command == "/why":
+            self.say(miss_text(await progress.miss(chosen.question_key)))
+            return
+        view = await progress.retry(self.user, chosen.question_key)
+        self.domains[view.ask_id] = view.domain
+        self.say(render.question(view))
+
+    async def summary(self) -> None:
+        """What this sitting came to, printed as the session ends."""
+        if not self.tally.answered:
+            return
+        user = await self.tutor.user(self.user)
+        today = self.tutor.clock().astimezone(ZoneInfo(user.timezone)).date()
+        streak = Streak(user.streak, user.best_streak, user.streak_date).shown_on(today)
+        self.say(summary_text(self.tally, streak))
 
 
 def console_user() -> UserRef:

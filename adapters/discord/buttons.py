@@ -5,6 +5,7 @@ A custom_id carries a short action and one id, nothing more (the core's encoding
     g:<ask>:<letters>    answer a game round           (bot.games.actions)
     ga:/gd:/gr:<game>    accept / decline / reveal     (bot.games.actions)
     x:<concept id>       show a concept card (to the clicker only)
+    mr:/mx:<question>    retry a missed question / read why (/misses; to the clicker only)
 Everything else lives in the database, so a click after a restart, a stale click or a
 forged id all end in the core, which answers with a private notice.
 """
@@ -153,7 +154,43 @@ class ExplainButton(
         await handlers_of(interaction).explain_button(interaction, self.concept_id)
 
 
-DYNAMIC_ITEMS = (AnswerButton, GameAnswerButton, GameButton, ExplainButton)
+MISS_LABELS = {"r": "🔁 Retry", "x": "📖 Why"}
+
+
+class MissButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"m(?P<kind>[rx]):(?P<question>[0-9]{1,18})",
+):
+    def __init__(
+        self, kind: str, question_key: int, number: int = 0, row: int | None = None
+    ) -> None:
+        label = MISS_LABELS[kind] + (f" {number}" if number else "")
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"m{kind}:{question_key}",
+                row=row,
+            )
+        )
+        self.kind = kind
+        self.question_key = question_key
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+        /,
+    ) -> MissButton:
+        return cls(match["kind"], int(match["question"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await handlers_of(interaction).miss_action(interaction, self.kind, self.question_key)
+
+
+DYNAMIC_ITEMS = (AnswerButton, GameAnswerButton, GameButton, ExplainButton, MissButton)
 NOT_A_BUTTON = "That button is not one of mine. Use /quiz for a question."
 
 

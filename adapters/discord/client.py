@@ -122,6 +122,10 @@ def register_commands(tree: app_commands.CommandTree[Any], h: Handlers) -> None:
     async def stats(interaction: Interaction) -> None:
         await h.stats(interaction)
 
+    @tree.command(description="Your last wrong answers: retry or read why (only you see it)")
+    async def misses(interaction: Interaction) -> None:
+        await h.misses(interaction)
+
     daily = app_commands.Group(name="daily", description="The daily question")
 
     @daily.command(name="me", description="Your own daily question by DM (or time:off)")

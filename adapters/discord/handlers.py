@@ -14,7 +14,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord import render
+from adapters.discord import progress, render
 from adapters.discord.games import leaderboard_embed
 from adapters.discord.replies import guarded, tell
 from adapters.discord.uploads import Uploads
@@ -113,8 +113,16 @@ class Handlers:
 
     @guarded()
     async def stats(self, interaction: Interaction) -> None:
-        stats = await self.tutor.stats(user_ref(interaction.user))
-        await interaction.followup.send(embed=render.stats(stats), ephemeral=True)
+        await progress.send_stats(interaction, self.core.progress, user_ref(interaction.user))
+
+    @guarded()
+    async def misses(self, interaction: Interaction) -> None:
+        await progress.send_misses(interaction, self.core.progress, user_ref(interaction.user))
+
+    @guarded()
+    async def miss_action(self, interaction: Interaction, kind: str, question_key: int) -> None:
+        ref = user_ref(interaction.user)
+        await progress.miss_action(interaction, self.core.progress, ref, kind, question_key)
 
     # -- daily ---------------------------------------------------------------------------
     @guarded()

@@ -30,6 +30,7 @@ from adapters.telegram import redact
 from adapters.telegram.errors import ErrorBoundary
 from adapters.telegram.groups import GroupGames, TelegramGamePublisher
 from adapters.telegram.handlers import Handlers, TelegramApp
+from adapters.telegram.progress import ProgressHandlers
 from adapters.telegram.ratelimit import RetryingRateLimiter
 from adapters.telegram.updates import ChatOrderedProcessor, SeenStore
 from adapters.telegram.uploads import Uploads
@@ -46,6 +47,7 @@ COMMANDS = (
     BotCommand("quiz", "A practice question now"),
     BotCommand("explain", "A concept card, e.g. /explain S3"),
     BotCommand("stats", "Your progress per exam domain"),
+    BotCommand("misses", "Your last wrong answers: retry or read why"),
     BotCommand("daily", "Daily question: /daily HH:MM Area/City, /daily off"),
     BotCommand("stop", "No more daily questions"),
     BotCommand("help", "What I can do"),
@@ -124,6 +126,7 @@ def build_application(
     )
     handlers = Handlers(core.tutor, admins, core.games)
     GroupGames(core.games).register(application)  # before the private-chat handlers
+    ProgressHandlers(core.progress).register(application)  # /stats, /misses and their buttons
     handlers.register(application)
     core.games.attach(TelegramGamePublisher(application.bot))
     Uploads(core.engine, core.tutor, admins).register(application)

@@ -87,7 +87,6 @@ class Handlers:
             ("help", self.help),
             ("quiz", self.quiz),
             ("explain", self.explain),
-            ("stats", self.stats),
             ("daily", self.daily),
             ("stop", self.stop),
         ):
@@ -134,10 +133,6 @@ class Handlers:
             await message.reply_text("Which concept? For example: /explain S3")
             return
         await message.reply_text(render.concept(await self.tutor.explain(name)))
-
-    async def stats(self, update: Update, context: Context) -> None:
-        message, user = _message_and_user(update)
-        await message.reply_text(render.stats(await self.tutor.stats(user_ref(user))))
 
     async def daily(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)

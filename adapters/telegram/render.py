@@ -241,7 +241,8 @@ def daily(setting: DailySetting) -> str:
 HELP_LINES = (
     ("/quiz", "a practice question now"),
     ("/explain NAME", "the concept card for a service, e.g. /explain S3"),
-    ("/stats", "what you have answered, overall and per exam domain"),
+    ("/stats", "your progress: domains against the pass mark, readiness, a chart"),
+    ("/misses", "your last 10 wrong answers, to retry or read why"),
     ("/daily HH:MM Area/City", "a question every day at that time; /daily off stops it"),
     ("/stop", "no more daily questions"),
     ("/help", "this help"),

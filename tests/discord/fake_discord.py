@@ -666,6 +666,7 @@ class FakeDiscord:
         }
         if channel_id not in self.dm_channels.values():
             message["guild_id"] = str(GUILD_ID)
+        self._attach(message, body)
         self.messages[message["id"]] = message
         if not message["flags"] & EPHEMERAL:
             self.channel_messages.setdefault(channel_id, []).append(message["id"])
@@ -678,7 +679,17 @@ class FakeDiscord:
                 message[key] = (
                     body[key] if body[key] is not None else ([] if key != "content" else "")
                 )
+        self._attach(message, body)
         message["edited_timestamp"] = now_iso()
+
+    def _attach(self, message: Json, body: Json) -> None:
+        """Uploaded files become the message's attachments (their bytes kept by id)."""
+        for filename, content in body.get("_files", []):
+            attachment_id = snowflake()
+            self.attachments[attachment_id] = content
+            message["attachments"].append(
+                {"id": attachment_id, "filename": filename, "size": len(content)}
+            )
 
     def _violation(self, text: str) -> None:
         self.violations.append(text)
@@ -747,9 +758,15 @@ async def _body(request: web.Request) -> Any:
     if request.content_type.startswith("multipart/"):
         reader = await request.multipart()
         body: Any = {}
+        files: list[tuple[str, bytes]] = []
         while (part := await reader.next()) is not None:
-            if getattr(part, "name", None) == "payload_json":
+            name = getattr(part, "name", None) or ""
+            if name == "payload_json":
                 body = json.loads(await part.text())  # type: ignore[union-attr]
+            elif name.startswith("files["):  # an uploaded attachment
+                files.append((part.filename or "", bytes(await part.read())))  # type: ignore[union-attr]
+        if files:
+            body["_files"] = files
         return body
     text = await request.text()
     return json.loads(text) if text else None

@@ -244,6 +244,17 @@ class Harness:
         await student.say(text, reply_to)
         return await self.next_message(student.chat_id, seen)
 
+    async def reply_photo(self, student: Student, text: str) -> Json:
+        """The photo the bot sends in answer to `text` (e.g. /stats)."""
+        seen = len(self.fake.photos(student.chat_id))
+        await student.say(text)
+        photos = await self.fake.wait_for(
+            lambda: (
+                len(self.fake.photos(student.chat_id)) > seen and self.fake.photos(student.chat_id)
+            )
+        )
+        return photos[seen]  # type: ignore[no-any-return]
+
     async def callback_answer(self, query_id: str) -> Json:
         """The answerCallbackQuery params for a press (what the user saw as a notice)."""
         call = await self.fake.wait_for(

@@ -66,6 +66,7 @@ _TAG = re.compile(r"</?([a-zA-Z][a-zA-Z-]*)(\s[^<>]*)?>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 Json = dict[str, Any]
+CAPTION_LIMIT = 1024
 
 
 class ApiError(Exception):
@@ -208,6 +209,16 @@ class FakeBotAPI:
             for c in self.calls_to("sendMessage", chat_id)
             if c.status == 200
         ]
+
+    def photos(self, chat_id: int) -> list[Json]:
+        """The photos the bot has sent to a chat (each with its PNG bytes under "png")."""
+        out = []
+        for c in self.calls_to("sendPhoto", chat_id):
+            if c.status == 200:
+                message = copy.deepcopy(self.messages[(chat_id, c.result["message_id"])])
+                message["png"] = self.files[message["photo"][0]["file_id"]]
+                out.append(message)
+        return out
 
     async def wait_for(self, predicate: Callable[[], Any], within: float = 30.0) -> Any:
         """Wait until predicate() is truthy (re-checked after every call the bot makes)."""
@@ -358,6 +369,30 @@ class FakeBotAPI:
         self.messages[(chat_id, message_id)] = message
         return message
 
+    async def _m_sendPhoto(self, params: Json) -> Json:
+        chat_id = int(params["chat_id"])
+        photo = params.get("photo")
+        if not isinstance(photo, bytes) or not photo.startswith(b"\x89PNG"):
+            raise ApiError(400, "Bad Request: photo is not an uploaded PNG")
+        caption = str(params.get("caption", ""))
+        if params.get("parse_mode") == "HTML":
+            caption = parse_html(caption)
+        if len(caption) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message_id = self.new_message_id(chat_id)
+        self.files[f"photo-{chat_id}-{message_id}"] = photo
+        message: Json = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat_json(chat_id),
+            "from": self._m_bot(),
+            "photo": [{"file_id": f"photo-{chat_id}-{message_id}", "file_unique_id": "p",
+                       "width": 800, "height": 600}],
+            "caption": caption,
+        }  # fmt: skip
+        self.messages[(chat_id, message_id)] = message
+        return message
+
     @staticmethod
     def _m_bot() -> Json:
         return {"id": BOT_ID, "is_bot": True, "first_name": "SAA Tutor", "username": BOT_USERNAME}
@@ -452,6 +487,8 @@ async def _params(request: web.Request) -> Json:
         else:
             form = await request.post()
             raw.update({k: v for k, v in form.items() if isinstance(v, str)})
+            # Uploaded files (sendPhoto): their bytes, under the field's name.
+            raw.update({k: v.file.read() for k, v in form.items() if hasattr(v, "file")})
     params: Json = {}
     for key, value in raw.items():
         if isinstance(value, str) and key in JSON_FIELDS:

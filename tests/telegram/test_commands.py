@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from tests.telegram.conftest import Harness, Student, right_letters
+from tests.telegram.conftest import (
+    Harness,
+    Student,
+    ask_id_of,
+    buttons,
+    right_letters,
+    wrong_letters,
+)
 
 
 async def test_commands_are_registered_at_start(bot: Harness) -> None:
     everyone, groups, admins = bot.fake.calls_to("setMyCommands")
     names = [c["command"] for c in everyone.params["commands"]]
-    assert names == ["start", "quiz", "explain", "stats", "daily", "stop", "help"]
+    assert names == ["start", "quiz", "explain", "stats", "misses", "daily", "stop", "help"]
     assert "scope" not in everyone.params
     assert groups.params["scope"] == {"type": "all_group_chats"}
     assert [c["command"] for c in groups.params["commands"]][:4] == [
@@ -65,8 +72,36 @@ async def test_stats_before_and_after_an_answer(bot: Harness, alice: Student) ->
     assert "No answers yet" in (await bot.reply(alice, "/stats"))["text"]
     question = await bot.reply(alice, "/quiz")
     await bot.answer(alice, question, right_letters(question))
-    stats = (await bot.reply(alice, "/stats"))["text"]
-    assert "Answered 1 · correct 1 · 100%" in stats
+    photo = await bot.reply_photo(alice, "/stats")
+    assert "Answered 1 · right 1 (100%)" in photo["caption"]
+    assert "Seen 1 of" in photo["caption"] and "Readiness: about" in photo["caption"]
+    assert photo["png"].startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_misses_retry_and_why(bot: Harness, alice: Student) -> None:
+    assert "No wrong answers" in (await bot.reply(alice, "/misses"))["text"]
+    question = await bot.reply(alice, "/quiz")
+    await bot.answer(alice, question, wrong_letters(question))
+    listed = await bot.reply(alice, "/misses")
+    assert listed["text"].startswith("Your last 1 missed question(s)")
+    labels = [b["text"] for b in buttons(listed)]
+    assert labels == ["🔁 Retry 1", "📖 Why 1"]
+
+    seen = len(bot.fake.sent(alice.chat_id))
+    await alice.tap(listed, "📖 Why 1")
+    why = await bot.next_message(alice.chat_id, seen)
+    assert "✓ " in why["text"]
+
+    seen = len(bot.fake.sent(alice.chat_id))
+    await alice.tap(listed, "🔁 Retry 1")
+    again = await bot.next_message(alice.chat_id, seen)
+    assert " ".join(again["text"].split()[:6]) == " ".join(question["text"].split()[:6])
+    assert ask_id_of(again) != ask_id_of(question)
+    feedback = await bot.answer(alice, again, right_letters(again))
+    assert "Correct" in feedback["text"]
+
+    query = await alice.press(listed, "mr:999999")
+    assert (await bot.callback_answer(query))["text"]  # a forged id gets a notice
 
 
 async def test_daily_shows_sets_validates_and_turns_off(bot: Harness, alice: Student) -> None:

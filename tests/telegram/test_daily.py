@@ -241,9 +241,9 @@ async def test_answering_the_daily_question_builds_a_streak(
     assert explanation_of(question2) in " ".join(feedback2["text"].split())
     assert "Daily streak: 2 day(s)." in feedback2["text"]
 
-    reply = await bot.reply(alice, "/stats")
-    assert "Daily streak: 2 (best 2)" in reply["text"]
-    assert "Answered 2 · correct 1" in reply["text"]
+    reply = await bot.reply_photo(alice, "/stats")
+    assert "Daily streak: 2 (best 2)" in reply["caption"]
+    assert "Answered 2 · right 1" in reply["caption"]
 
 
 async def test_a_practice_answer_is_no_daily_streak(
