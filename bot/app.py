@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.content.importer import has_content, import_paths
+from bot.exams.service import Exams
 from bot.games.service import Games
 from bot.store import migrate
 from bot.store.db import make_engine
+from bot.store.exams import SqlExamStore
 from bot.store.games import SqlGameStore
 from bot.store.sql import SqlStore
 from bot.tutor import Tutor
@@ -30,6 +32,7 @@ class App:
     store: SqlStore
     tutor: Tutor
     games: Games
+    exams: Exams
 
     async def close(self) -> None:
         self.store.db.dispose()
@@ -45,4 +48,5 @@ async def start(settings: Settings, *, seed_content: bool = True) -> App:
         log.info("first start: imported %s: %s", settings.content_dir, "; ".join(report.lines()))
     store = SqlStore(engine)
     tutor = Tutor(store, default_tz=settings.default_tz, daily_opt_in=DAILY_OPT_IN)
-    return App(settings, engine, store, tutor, Games(tutor, SqlGameStore(store)))
+    games = Games(tutor, SqlGameStore(store))
+    return App(settings, engine, store, tutor, games, Exams(tutor, SqlExamStore(store)))
