@@ -264,7 +264,7 @@ async def run_chat(settings: Settings) -> int:
 
     app = await start(settings)
     try:
-        return await ConsoleSession(app.tutor, console_user()).run()
+        return await ConsoleSession(app.tutor, console_user(), exams=app.exams).run()
     finally:
         await app.close()
 

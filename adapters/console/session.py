@@ -10,9 +10,10 @@ import getpass
 import sys
 from typing import TextIO
 
-from adapters.console import render
+from adapters.console import exam, render
 from bot.answers_text import read_answer
 from bot.errors import TutorError
+from bot.exams.service import Exams
 from bot.tutor import Tutor
 from bot.views import UserRef
 
@@ -20,14 +21,18 @@ HELP = """Commands:
   /quiz          a practice question
   /explain NAME  the concept card for a service, e.g. /explain S3
   /stats         what you have answered, overall and per exam domain
+  /exam          a timed exam simulation (/exam short: 10 questions; /exam stop; /exam history)
   /help          this help
   /quit          leave (end of input works too)
 Answer an open question with its letter, e.g. B, or letters for a multi-answer question, e.g. AC."""
 
 
 class ConsoleSession:
-    def __init__(self, tutor: Tutor, user: UserRef, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self, tutor: Tutor, user: UserRef, out: TextIO = sys.stdout, exams: Exams | None = None
+    ) -> None:
         self.tutor = tutor
+        self.exams = exams
         self.user = user
         self.out = out
 
@@ -69,10 +74,15 @@ class ConsoleSession:
                     self.say(render.concept(await self.tutor.explain(arg.strip())))
             elif command == "/stats":
                 self.say(render.stats(await self.tutor.stats(self.user)))
+            elif command == "/exam" and self.exams is not None:
+                self.say(await exam.command(self.exams, self.user, arg))
             elif command.startswith("/"):
                 self.say(f"Unknown command {command}. Type /help to see what I understand.")
             elif (letters := read_answer(line)) is not None:
                 answer = "".join(letters)
+                if self.exams is not None and await self.exams.in_progress(self.user):
+                    self.say(exam.step(await self.exams.answer(self.user, None, answer)))
+                    return True
                 self.say(render.feedback(await self.tutor.answer_open(self.user, answer)))
             else:
                 self.say(
