@@ -234,6 +234,7 @@ HELP_LINES = (
     ("/quiz", "a practice question now"),
     ("/explain NAME", "the concept card for a service, e.g. /explain S3"),
     ("/stats", "what you have answered, overall and per exam domain"),
+    ("/exam", "a timed exam (/exam short: 10 questions; /exam stop; /exam history)"),
     ("/daily HH:MM Area/City", "a question every day at that time; /daily off stops it"),
     ("/stop", "no more daily questions"),
     ("/help", "this help"),
