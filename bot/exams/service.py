@@ -186,7 +186,7 @@ class Exams:
     def _title(self, bank: Bank, row: ExamRow) -> str:
         blueprint = self._blueprint(bank, row)
         title = blueprint.title if blueprint else row.blueprint
-        return f"{title} (short)" if row.kind == "short" else title
+        return f"{title} · short" if row.kind == "short" else title
 
     def _question(self, bank: Bank, row: ExamRow, now: datetime) -> ExamQuestion:
         slot = row.slots[row.position]
