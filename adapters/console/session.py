@@ -33,6 +33,8 @@ class ConsoleSession:
     ) -> None:
         self.tutor = tutor
         self.exams = exams
+        # Typed letters answer the running exam unless a practice question came after it.
+        self.practising = False
         self.user = user
         self.out = out
 
@@ -66,6 +68,7 @@ class ConsoleSession:
             if command in ("/help", "/start"):
                 self.say(HELP)
             elif command == "/quiz":
+                self.practising = True
                 self.say(render.question(await self.tutor.next_question(self.user)))
             elif command == "/explain":
                 if not arg.strip():
@@ -75,13 +78,15 @@ class ConsoleSession:
             elif command == "/stats":
                 self.say(render.stats(await self.tutor.stats(self.user)))
             elif command == "/exam" and self.exams is not None:
+                self.practising = False
                 self.say(await exam.command(self.exams, self.user, arg))
             elif command.startswith("/"):
                 self.say(f"Unknown command {command}. Type /help to see what I understand.")
             elif (letters := read_answer(line)) is not None:
                 answer = "".join(letters)
-                if self.exams is not None and await self.exams.in_progress(self.user):
-                    self.say(exam.step(await self.exams.answer(self.user, None, answer)))
+                exams = self.exams
+                if not self.practising and exams and await exams.in_progress(self.user):
+                    self.say(exam.step(await exams.answer(self.user, None, answer)))
                     return True
                 self.say(render.feedback(await self.tutor.answer_open(self.user, answer)))
             else:

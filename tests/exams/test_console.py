@@ -28,3 +28,14 @@ def test_an_exam_through_a_pipe(db_url: str, tmp_path: Path) -> None:
     assert "You have no exam in progress" in out  # /exam stop with none running
     assert "I don't know /exam sideways" in out
     assert "Exam stopped after 0 right answer(s)" in out
+
+
+def test_a_practice_question_during_an_exam_takes_the_next_letter(
+    db_url: str, tmp_path: Path
+) -> None:
+    script = "/exam short\n/quiz\nA\n/exam\nA\n/quit\n"
+    done = tutor("chat", stdin=script, db_url=db_url, content=single_answer_pack(tmp_path))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.count("The answer is") == 1  # the practice question got its feedback
+    assert "Question 1/3" in out and "Question 2/3" in out  # the exam resumed and moved on
