@@ -302,7 +302,9 @@ async def run_chat(settings: Settings) -> int:
 
     app = await start(settings)
     try:
-        return await ConsoleSession(app.tutor, console_user(), progress=app.progress).run()
+        return await ConsoleSession(
+            app.tutor, console_user(), progress=app.progress, exams=app.exams
+        ).run()
     finally:
         await app.close()
 

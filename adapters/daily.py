@@ -20,6 +20,7 @@ from bot.tutor import utcnow
 log = logging.getLogger(__name__)
 
 # Game rounds last 20-90 s: their deadlines are checked every second (one indexed query).
+EXAMS_TICK_S = 30.0  # expire exams past their deadline (answers check it too)
 GAMES_TICK_S = 1.0
 
 
@@ -65,6 +66,7 @@ async def daily_running(
             work = WithChannels(work, channel_dailies(core, posters))
     scheduler = DailyScheduler(work, clock=utcnow)
     scheduler.add_tick("games-tick", core.games.tick, GAMES_TICK_S)
+    scheduler.add_tick("exams-tick", core.exams.tick, EXAMS_TICK_S)
     scheduler.start()
     if sweeping:
         log.info(

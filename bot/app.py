@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.content.importer import has_content, import_paths
+from bot.exams.service import Exams
 from bot.games.service import Games
 from bot.progress import Progress
 from bot.store import migrate
 from bot.store.db import make_engine
+from bot.store.exams import SqlExamStore
 from bot.store.games import SqlGameStore
 from bot.store.progress import SqlProgressStore
 from bot.store.sql import SqlStore
@@ -33,6 +35,7 @@ class App:
     tutor: Tutor
     games: Games
     progress: Progress
+    exams: Exams
 
     async def close(self) -> None:
         self.store.db.dispose()
@@ -49,4 +52,6 @@ async def start(settings: Settings, *, seed_content: bool = True) -> App:
     store = SqlStore(engine)
     tutor = Tutor(store, default_tz=settings.default_tz, daily_opt_in=DAILY_OPT_IN)
     games = Games(tutor, SqlGameStore(store))
-    return App(settings, engine, store, tutor, games, Progress(tutor, SqlProgressStore(store.db)))
+    exams = Exams(tutor, SqlExamStore(store))
+    progress = Progress(tutor, SqlProgressStore(store.db), exams.finished_summaries)
+    return App(settings, engine, store, tutor, games, progress, exams)

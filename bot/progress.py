@@ -9,7 +9,7 @@ after a year of answers as after a week (see docs/progress.md).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -117,12 +117,15 @@ class DayActivity:
 
 @dataclass(frozen=True)
 class ExamSummary:
-    """One finished exam, for the history (filled once bot.exams keeps results)."""
+    """One finished exam, for the history."""
 
     finished_at: datetime
     title: str
     score_percent: int
     passed: bool
+
+
+ExamHistory = Callable[[UserRef], Awaitable[Sequence[ExamSummary]]]
 
 
 @dataclass(frozen=True)
@@ -298,9 +301,12 @@ def build_report(
 class Progress:
     """The /stats report, /misses and retries, beside the Tutor (sharing its store and asks)."""
 
-    def __init__(self, tutor: Tutor, store: ProgressStore) -> None:
+    def __init__(
+        self, tutor: Tutor, store: ProgressStore, exam_history: ExamHistory | None = None
+    ) -> None:
         self.tutor = tutor
         self.store = store
+        self.exam_history = exam_history  # the user's past exams (bot.exams), newest first
 
     async def report(self, ref: UserRef, packs: Iterable[str] | None = None) -> ProgressReport:
         """`packs`: the user's track (default: every loaded pack). The tracks feature passes
@@ -316,8 +322,8 @@ class Progress:
         streak = Streak(user.streak, user.best_streak, user.streak_date)
         today = now.astimezone(ZoneInfo(user.timezone)).date()
         chosen = list(packs) if packs is not None else sorted(bank.blueprints)
-        # TODO(exams): pass the user's last exams once bot.exams keeps results on main.
-        return build_report(bank, chosen, facts, streak, today, utc_today)
+        exams = tuple(await self.exam_history(ref)) if self.exam_history is not None else ()
+        return build_report(bank, chosen, facts, streak, today, utc_today, exams)
 
     async def misses(self, ref: UserRef, packs: Iterable[str] | None = None) -> list[MissView]:
         """The last MISSES questions answered wrong (newest first), still in the bank."""

@@ -40,8 +40,9 @@ from bot.views import (
 )
 
 LETTERS = "ABCDEF"
-# Asks that are rounds of a game (bot.games): scored only through Games.answer.
-GAME_PURPOSES = frozenset({"duel", "groupquiz", "single"})
+# Asks answered only through their own service: rounds of a game (bot.games, scored through
+# Games.answer) and exam questions (bot.exams, through Exams.answer).
+GAME_PURPOSES = frozenset({"duel", "groupquiz", "single", "exam"})
 MAX_ID = 2**31 - 1  # row ids are INTEGER columns
 RECENT_WINDOW = 3
 USER_CACHE_SIZE = 50_000

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from adapters.console import render
+from adapters.console import exam, render
 from bot.answers_text import read_answer
 from bot.chart import chart_png
 from bot.errors import TutorError
+from bot.exams.service import Exams
 from bot.ports import Streak
 from bot.progress import MissView, Progress, SessionTally, chart_numbers
 from bot.progress_text import miss_text, misses_text, report_text, summary_text
@@ -28,6 +29,7 @@ HELP = """Commands:
   /explain NAME  the concept card for a service, e.g. /explain S3
   /stats         your progress: domains against the pass mark, readiness, and a chart
   /misses        your last 10 wrong answers; then /retry N or /why N
+  /exam          a timed exam simulation (/exam short: 10 questions; /exam stop; /exam history)
   /help          this help
   /quit          leave (end of input works too)
 Answer an open question with its letter, e.g. B, or letters for a multi-answer question, e.g. AC."""
@@ -41,8 +43,12 @@ class ConsoleSession:
         out: TextIO = sys.stdout,
         progress: Progress | None = None,
         chart_dir: Path | None = None,
+        exams: Exams | None = None,
     ) -> None:
         self.tutor = tutor
+        self.exams = exams
+        # Typed letters answer the running exam unless a practice question came after it.
+        self.practising = False
         self.user = user
         self.out = out
         self.progress = progress
@@ -83,6 +89,7 @@ class ConsoleSession:
             if command in ("/help", "/start"):
                 self.say(HELP)
             elif command == "/quiz":
+                self.practising = True
                 view = await self.tutor.next_question(self.user)
                 self.domains[view.ask_id] = view.domain
                 self.say(render.question(view))
@@ -101,10 +108,17 @@ class ConsoleSession:
                 self.say(numbered + ("\nSend /retry N or /why N." if self.misses else ""))
             elif command in ("/retry", "/why") and self.progress is not None:
                 await self.miss(self.progress, command, arg.strip())
+            elif command == "/exam" and self.exams is not None:
+                self.practising = False
+                self.say(await exam.command(self.exams, self.user, arg))
             elif command.startswith("/"):
                 self.say(f"Unknown command {command}. Type /help to see what I understand.")
             elif (letters := read_answer(line)) is not None:
                 answer = "".join(letters)
+                exams = self.exams
+                if not self.practising and exams and await exams.in_progress(self.user):
+                    self.say(exam.step(await exams.answer(self.user, None, answer)))
+                    return True
                 feedback = await self.tutor.answer_open(self.user, answer)
                 self.tally.add(self.domains.get(feedback.ask_id, "other"), feedback.correct)
                 self.say(render.feedback(feedback))

@@ -25,6 +25,7 @@ from discord.http import Route
 from adapters.daily import channel_dailies
 from adapters.discord.buttons import DYNAMIC_ITEMS, stale_click
 from adapters.discord.errors import DiscordConfigError
+from adapters.discord.exam import EXAM_ITEMS, register_exam
 from adapters.discord.games import DiscordGamePublisher
 from adapters.discord.handlers import Handlers
 from bot import metrics
@@ -43,6 +44,7 @@ class TutorBot(discord.Client):
         self.guilds_to_sync = guilds
         self.tree = app_commands.CommandTree(self)
         register_commands(self.tree, handlers)
+        register_exam(self.tree, handlers.exams)
         if api_url:
             # discord.py keeps its API base in a class attribute: one Discord per process.
             Route.BASE = f"{api_url.rstrip('/')}/api/v10"
@@ -50,7 +52,7 @@ class TutorBot(discord.Client):
         self.rest_only = False  # logged in to send (e.g. one sweep): no gateway, no sync
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *EXAM_ITEMS)
         if self.rest_only:
             return
         if self._use_api_gateway:  # the gateway this API names (a fake one in tests)

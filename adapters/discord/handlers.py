@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord import progress, render
+from adapters.discord.exam import ExamHandlers
 from adapters.discord.games import leaderboard_embed
 from adapters.discord.replies import guarded, tell
 from adapters.discord.uploads import Uploads
@@ -56,6 +57,7 @@ class Handlers:
         self.tutor = core.tutor
         self.games: Games = core.games
         self.channel_dailies = channel_dailies
+        self.exams = ExamHandlers(core.exams)  # /exam, ephemeral only
         self.uploads = Uploads(core.engine, core.tutor)
 
     # -- questions -----------------------------------------------------------------------

@@ -28,6 +28,7 @@ from telegram.ext import ApplicationBuilder, BaseRateLimiter, Defaults
 
 from adapters.telegram import redact
 from adapters.telegram.errors import ErrorBoundary
+from adapters.telegram.exam import ExamHandlers
 from adapters.telegram.groups import GroupGames, TelegramGamePublisher
 from adapters.telegram.handlers import Handlers, TelegramApp
 from adapters.telegram.progress import ProgressHandlers
@@ -48,6 +49,7 @@ COMMANDS = (
     BotCommand("explain", "A concept card, e.g. /explain S3"),
     BotCommand("stats", "Your progress per exam domain"),
     BotCommand("misses", "Your last wrong answers: retry or read why"),
+    BotCommand("exam", "A timed exam: /exam, /exam short, /exam stop, /exam history"),
     BotCommand("daily", "Daily question: /daily HH:MM Area/City, /daily off"),
     BotCommand("stop", "No more daily questions"),
     BotCommand("help", "What I can do"),
@@ -127,6 +129,7 @@ def build_application(
     handlers = Handlers(core.tutor, admins, core.games)
     GroupGames(core.games).register(application)  # before the private-chat handlers
     ProgressHandlers(core.progress).register(application)  # /stats, /misses and their buttons
+    ExamHandlers(core.exams).register(application)  # before the general button handler
     handlers.register(application)
     core.games.attach(TelegramGamePublisher(application.bot))
     Uploads(core.engine, core.tutor, admins).register(application)

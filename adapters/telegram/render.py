@@ -243,6 +243,7 @@ HELP_LINES = (
     ("/explain NAME", "the concept card for a service, e.g. /explain S3"),
     ("/stats", "your progress: domains against the pass mark, readiness, a chart"),
     ("/misses", "your last 10 wrong answers, to retry or read why"),
+    ("/exam", "a timed exam (/exam short: 10 questions; /exam stop; /exam history)"),
     ("/daily HH:MM Area/City", "a question every day at that time; /daily off stops it"),
     ("/stop", "no more daily questions"),
     ("/help", "this help"),

@@ -373,3 +373,29 @@ class ChannelDaily(Base):
     ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="SET NULL"))
     message_ref: Mapped[str | None] = mapped_column(String(100))
     reveal_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+class Exam(Base):
+    """A timed exam simulation (bot.exams). `slots` holds, per question in exam order, the
+    question, its ask, the option order shown and (once answered) the choice and whether it
+    was right; `position` is the next slot to answer."""
+
+    __tablename__ = "exams"
+    __table_args__ = (
+        Index("ix_exams_user_status", "user_id", "status"),
+        Index("ix_exams_status_deadline", "status", "deadline"),  # the tick's expiry scan
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    pack_id: Mapped[str] = mapped_column(String(40))
+    blueprint_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))  # full | short
+    status: Mapped[str] = mapped_column(String(10))  # running | finished | expired | stopped
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deadline: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    pass_percent: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    slots: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    correct: Mapped[int] = mapped_column(Integer)
