@@ -30,6 +30,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot import metrics
+from bot.logs import log_context
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 return
             started = time.monotonic()
             try:
-                await coroutine
+                with log_context("telegram", _id(update), _user_id(update)):
+                    await coroutine
             finally:
                 metrics.record_update("telegram", time.monotonic() - started)
         finally:
@@ -182,3 +184,9 @@ def _chat_key(update: object) -> int | None:
 
 def _id(update: object) -> int | None:
     return update.update_id if isinstance(update, Update) else None
+
+
+def _user_id(update: object) -> int | None:
+    """The Telegram user who sent the update, for log lines."""
+    user = update.effective_user if isinstance(update, Update) else None
+    return user.id if user is not None else None
