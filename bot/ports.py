@@ -22,6 +22,8 @@ class UserRow:
     streak: int = 0
     best_streak: int = 0
     streak_date: date | None = None  # local date of the last daily question answered
+    track: str | None = None  # "pack/blueprint" chosen with /track; None: the default
+    review_cap: int = 30  # reviews a day at most (bot.learning)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,9 @@ class User(Base):
     streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     best_streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     streak_date: Mapped[date | None] = mapped_column(Date)  # local date of the last daily answered
+    # What the user studies: "pack/blueprint" (bot.tracks); None means the default track.
+    track: Mapped[str | None] = mapped_column(String(81))
+    review_cap: Mapped[int] = mapped_column(Integer, server_default="30")
 
 
 class Identity(Base):
@@ -373,3 +376,12 @@ class ChannelDaily(Base):
     ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="SET NULL"))
     message_ref: Mapped[str | None] = mapped_column(String(100))
     reveal_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+class ChatTrack(Base):
+    """The track a group chat studies (its group games), keyed like asks.group_key."""
+
+    __tablename__ = "chat_tracks"
+
+    group_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    track: Mapped[str] = mapped_column(String(81))

@@ -35,13 +35,16 @@ from bot.store.models import (
 from bot.store.statements import RawQuery, Statements, in_ids, utc
 from bot.views import GroupAnswer
 
-USER_FIELDS = {"timezone", "daily_time", "daily_enabled", "active", "display_name", "next_due_at"}
+USER_FIELDS = {
+    "timezone", "daily_time", "daily_enabled", "active", "display_name", "next_due_at", "track",
+    "review_cap",
+}  # fmt: skip
 
 
 def _user(row: Any) -> UserRow:
     return UserRow(
         row.id, row.display_name, row.active, row.timezone, row.daily_time, row.daily_enabled,
-        row.streak, row.best_streak, row.streak_date,
+        row.streak, row.best_streak, row.streak_date, row.track, row.review_cap,
     )  # fmt: skip
 
 

@@ -166,6 +166,8 @@ class Statements:
                 USERS.c.streak,
                 USERS.c.best_streak,
                 USERS.c.streak_date,
+                USERS.c.track,
+                USERS.c.review_cap,
             )  # fmt: skip
             .join(IDENTITIES, IDENTITIES.c.user_id == USERS.c.id)
             .where(
