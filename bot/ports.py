@@ -155,6 +155,10 @@ class TutorStore(Protocol):
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]: ...
 
+    async def reviews_today(self, user_id: int, since: datetime) -> tuple[int, int]:
+        """(the user's daily review cap, review asks made to them since `since`)."""
+        ...
+
     async def due_count(self, user_id: int, now: datetime) -> int:
         """How many of the user's reviews are due at `now`."""
         ...

@@ -18,6 +18,7 @@ from bot.errors import (
     AlreadyAnswered,
     AskNotFound,
     BadAnswer,
+    BadSetting,
     NoOpenQuestion,
     NoQuestions,
     NotYourQuestion,
@@ -43,6 +44,7 @@ LETTERS = "ABCDEF"
 # Asks that are rounds of a game (bot.games): scored only through Games.answer.
 GAME_PURPOSES = frozenset({"duel", "groupquiz", "single"})
 RECENT_WINDOW = 3
+MAX_REVIEW_CAP = 500
 USER_CACHE_SIZE = 50_000
 REVISION_CHECK_SECONDS = 5
 REVISION_CHECK = timedelta(
@@ -153,18 +155,28 @@ class Tutor:
         track = tracks.resolve(bank, stored, self.default_pack)
         pool = tracks.on_topic(bank, track, topic) if topic else tracks.questions(bank, track)
         state = await self.store.practice_state(user_id, RECENT_WINDOW)
-        question = learning.choose_question(
-            pool,
-            state.reviews,
-            set(state.recent),
-            tracks.domains(bank, track),
-            self.clock(),
-            self.rng,
-        )
-        if question is None:
+        now = self.clock()
+        reviews_left = None
+        if any(r.due <= now for r in state.reviews):  # only then is the cap worth a read
+            cap, done = await self.store.reviews_today(user_id, now - timedelta(days=1))
+            reviews_left = cap - done
+        choice = learning.choose_question(
+            pool, state.reviews, set(state.recent), tracks.domains(bank, track), now, self.rng,
+            reviews_left,
+        )  # fmt: skip
+        if choice is None:
             raise NoQuestions()
+        if choice.review_of is not None and purpose == "practice":
+            purpose = "review"
         metrics.record_ask(ref.platform, purpose)
-        return await self.ask(question, user_id=user_id, purpose=purpose)
+        return await self.ask(choice.question, user_id=user_id, purpose=purpose)
+
+    async def set_review_cap(self, ref: UserRef, cap: int) -> int:
+        """At most `cap` reviews a day (0-500); BadSetting (nothing changed) otherwise."""
+        if not 0 <= cap <= MAX_REVIEW_CAP:
+            raise BadSetting(f"The daily review cap is a number from 0 to {MAX_REVIEW_CAP}.")
+        await self.store.update_user(await self.user_id(ref), review_cap=cap)
+        return cap
 
     async def group_question(self, group_key: str) -> QuestionView:
         """A question posted to a group chat: anyone there may answer it, once each."""
@@ -206,7 +218,19 @@ class Tutor:
             domain=bank.domain_title(question.pack, question.domain),
             difficulty=question.difficulty,
             purpose=purpose,
+            review=Tutor.review_label(bank, question) if purpose == "review" else "",
         )
+
+    @staticmethod
+    def review_label(bank: Bank, question: QuestionData) -> str:
+        """ "🔁 Review · EBS": a re-ask, named by its first concept (else its domain)."""
+        names = [
+            bank.concepts[(question.pack, c)].name
+            for c in question.concepts
+            if (question.pack, c) in bank.concepts
+        ]
+        name = names[0] if names else bank.domain_title(question.pack, question.domain)
+        return f"🔁 Review · {name}"
 
     async def set_message_ref(self, ask_id: int, ref: str) -> None:
         await self.store.set_message_ref(ask_id, ref)
