@@ -28,7 +28,7 @@ def review(card: dict[str, Any] | None, card_id: int, correct: bool, now: dateti
 
 # A question is not asked again within this time while anything else is left.
 NO_REPEAT = timedelta(days=3)
-# While reviews are due, every NEW_EVERY-th review slot goes to new material instead.
+# While reviews are due, every NEW_EVERY-th question of the day is new material instead.
 NEW_EVERY = 4
 
 
@@ -46,12 +46,14 @@ def choose_question(
     now: datetime,
     rng: random.Random,
     reviews_left: int | None = None,
+    mix_in_new: bool = False,
 ) -> Choice | None:
     """The most useful practice question.
 
     In order: a concept that has come due (spaced repetition), served as a *different*
     question on that concept than the one answered (unseen ones first), unless the cap
-    (`reviews_left`, None: no cap) is spent or this slot mixes in new material; then an
+    (`reviews_left`, None: no cap) is spent or this slot mixes in new material (when
+    `mix_in_new` and an unseen question is left); then an
     unseen question (its domain drawn by the blueprint's weights), then one answered wrong
     last time, then the one seen longest ago. Questions just asked, or answered within
     NO_REPEAT, are skipped while anything else is left.
@@ -69,8 +71,7 @@ def choose_question(
 
     unseen = [q for q in pool if q.key not in states]
     capped = reviews_left is not None and reviews_left <= 0
-    mix_in_new = reviews_left is not None and reviews_left % NEW_EVERY == 0 and bool(unseen)
-    if not capped and not mix_in_new:
+    if not capped and not (mix_in_new and unseen):
         for concept, answered in _due_concepts(candidates, states, now):
             found = _other_on_concept(concept, answered, pool, states)
             if found is not None:

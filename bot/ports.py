@@ -155,8 +155,9 @@ class TutorStore(Protocol):
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]: ...
 
-    async def reviews_today(self, user_id: int, since: datetime) -> tuple[int, int]:
-        """(the user's daily review cap, review asks made to them since `since`)."""
+    async def reviews_today(self, user_id: int, since: datetime) -> tuple[int, int, int]:
+        """(the user's daily review cap, review asks and practice + review asks made to
+        them since `since`)."""
         ...
 
     async def due_count(self, user_id: int, now: datetime) -> int:

@@ -156,13 +156,15 @@ class Tutor:
         pool = tracks.on_topic(bank, track, topic) if topic else tracks.questions(bank, track)
         state = await self.store.practice_state(user_id, RECENT_WINDOW)
         now = self.clock()
-        reviews_left = None
+        reviews_left, mix_in_new = None, False
         if any(r.due <= now for r in state.reviews):  # only then is the cap worth a read
-            cap, done = await self.store.reviews_today(user_id, now - timedelta(days=1))
-            reviews_left = cap - done
+            # "today": the last 24 hours
+            cap, reviews, asks = await self.store.reviews_today(user_id, now - timedelta(days=1))
+            reviews_left = cap - reviews
+            mix_in_new = asks % learning.NEW_EVERY == learning.NEW_EVERY - 1
         choice = learning.choose_question(
             pool, state.reviews, set(state.recent), tracks.domains(bank, track), now, self.rng,
-            reviews_left,
+            reviews_left, mix_in_new,
         )  # fmt: skip
         if choice is None:
             raise NoQuestions()

@@ -102,13 +102,11 @@ class FakeStore:
     async def reviews_of(self, user_id: int) -> list[ReviewState]:
         return [r for (u, _q), r in self.reviews.items() if u == user_id]
 
-    async def reviews_today(self, user_id: int, since: datetime) -> tuple[int, int]:
-        done = sum(
-            1
-            for a in self.asks.values()
-            if a.user_id == user_id and a.purpose == "review" and a.created_at >= since
-        )
-        return self.users[user_id].review_cap, done
+    async def reviews_today(self, user_id: int, since: datetime) -> tuple[int, int, int]:
+        mine = [a for a in self.asks.values() if a.user_id == user_id and a.created_at >= since]
+        reviews = sum(1 for a in mine if a.purpose == "review")
+        asks = sum(1 for a in mine if a.purpose in ("review", "practice"))
+        return self.users[user_id].review_cap, reviews, asks
 
     async def due_count(self, user_id: int, now: datetime) -> int:
         return sum(1 for r in await self.reviews_of(user_id) if r.due <= now)

@@ -289,12 +289,14 @@ class SqlStore:
     def _reviews_of(self, conn: Connection, user_id: int) -> list[ReviewState]:
         return [review_state(r) for r in conn.execute(self.sql.reviews_of, {"user_id": user_id})]
 
-    async def reviews_today(self, user_id: int, since: datetime) -> tuple[int, int]:
+    async def reviews_today(self, user_id: int, since: datetime) -> tuple[int, int, int]:
         return await self.db.read(self._reviews_today, user_id, since)
 
-    def _reviews_today(self, conn: Connection, user_id: int, since: datetime) -> tuple[int, int]:
+    def _reviews_today(
+        self, conn: Connection, user_id: int, since: datetime
+    ) -> tuple[int, int, int]:
         row = conn.execute(self.sql.reviews_today, {"user_id": user_id, "v_at": since}).one()
-        return int(row.review_cap), int(row.done)
+        return int(row.review_cap), int(row.reviews), int(row.asks)
 
     async def due_count(self, user_id: int, now: datetime) -> int:
         return await self.db.read(self._due_count, user_id, now)

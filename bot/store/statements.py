@@ -176,21 +176,26 @@ class Statements:
             )
         )
         self.reviews_of = select(REVIEWS).where(REVIEWS.c.user_id == bindparam("user_id"))
+
         # The daily review cap and how much of it is spent (review asks since `v_at`), by the
         # (user_id, created_at) index of asks.
-        done = (
-            select(func.count())
-            .select_from(ASKS)
-            .where(
-                ASKS.c.user_id == USERS.c.id,
-                ASKS.c.created_at >= V_AT,
-                ASKS.c.purpose == "review",
+        def asks_since(*purposes: str) -> Any:
+            return (
+                select(func.count())
+                .select_from(ASKS)
+                .where(
+                    ASKS.c.user_id == USERS.c.id,
+                    ASKS.c.created_at >= V_AT,
+                    ASKS.c.purpose.in_(purposes),
+                )
+                .scalar_subquery()
             )
-            .scalar_subquery()
-        )
-        self.reviews_today = select(USERS.c.review_cap, done.label("done")).where(
-            USERS.c.id == bindparam("user_id")
-        )
+
+        self.reviews_today = select(
+            USERS.c.review_cap,
+            asks_since("review").label("reviews"),
+            asks_since("review", "practice").label("asks"),
+        ).where(USERS.c.id == bindparam("user_id"))
         self.due_count = (
             select(func.count())
             .select_from(REVIEWS)
