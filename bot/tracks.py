@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.bank import Bank, BlueprintData, DomainData, QuestionData, lookup_key
 from bot.errors import BadSetting, NoQuestions, TutorError
+
+if TYPE_CHECKING:
+    from bot.tutor import Tutor
+    from bot.views import UserRef
 
 DEFAULT_PACK = "saa"
 
@@ -39,11 +44,15 @@ class TrackOption:
 class TrackMenu:
     current: str  # the chosen blueprint's title
     options: tuple[TrackOption, ...]
+    domains: tuple[tuple[str, str], ...] = ()  # the chosen track's (domain id, label)
 
     def text(self) -> str:
         lines = [f"You study: {self.current}.", "Tracks:"]
         lines += [f"{'•' if o.chosen else '-'} {o.title} ({o.key})" for o in self.options]
         lines.append("Choose one with /track PACK or /track PACK/BLUEPRINT.")
+        if self.domains:
+            names = ", ".join(label for _id, label in self.domains)
+            lines.append(f"Practise one domain or service with /quiz NAME ({names}).")
         return "\n".join(lines)
 
 
@@ -106,7 +115,8 @@ def options(bank: Bank, current: Track | None) -> tuple[TrackOption, ...]:
 def menu(bank: Bank, current: Track) -> TrackMenu:
     blueprint = _blueprint(bank, current.pack, current.blueprint)
     title = blueprint.title if blueprint else current.key
-    return TrackMenu(title, options(bank, current))
+    labels = tuple((d.id, d.label) for d in domains(bank, current).values())
+    return TrackMenu(title, options(bank, current), labels)
 
 
 def questions(bank: Bank, track: Track) -> list[QuestionData]:
@@ -141,3 +151,29 @@ def on_topic(bank: Bank, track: Track, topic: str) -> list[QuestionData]:
         if concept.pack == track.pack and wanted in map(lookup_key, names):
             return [q for q in pool if concept.id in q.concepts]
     raise UnknownTopic(topic, [d.label for d in found.values()])
+
+
+# -- what /track and /reviews do on every platform --------------------------------------------
+async def show(tutor: Tutor, ref: UserRef) -> TrackMenu:
+    return menu(await tutor.bank(), await tutor.track_of(ref))
+
+
+async def choose(tutor: Tutor, ref: UserRef, text: str) -> TrackMenu:
+    """Switch the user's track ('saa', 'saa/course'); BadSetting (nothing changed) if unknown."""
+    bank = await tutor.bank()
+    track = parse_choice(bank, text)
+    await tutor.set_track(ref, track)
+    return menu(bank, track)
+
+
+async def set_review_cap(tutor: Tutor, ref: UserRef, text: str) -> str:
+    """'/reviews 20': at most 20 reviews a day; the reply every platform shows."""
+    if not text.strip():
+        cap = (await tutor.user(ref)).review_cap
+        return f"You get at most {cap} reviews a day. Change it with /reviews N (0 turns them off)."
+    try:
+        wanted = int(text.strip())
+    except ValueError:
+        raise BadSetting("Give the daily number of reviews, e.g. /reviews 30.") from None
+    cap = await tutor.set_review_cap(ref, wanted)
+    return f"At most {cap} reviews a day from now on; new questions fill the rest."

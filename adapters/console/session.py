@@ -11,13 +11,16 @@ import sys
 from typing import TextIO
 
 from adapters.console import render
+from bot import tracks
 from bot.answers_text import read_answer
 from bot.errors import TutorError
 from bot.tutor import Tutor
 from bot.views import UserRef
 
 HELP = """Commands:
-  /quiz          a practice question
+  /quiz [TOPIC]  a practice question (of one domain or service: /quiz security)
+  /track [NAME]  what you study: the loaded packs and exam blueprints, e.g. /track saa
+  /reviews [N]   at most N spaced-repetition reviews a day (default 30)
   /explain NAME  the concept card for a service, e.g. /explain S3
   /stats         what you have answered, overall and per exam domain
   /help          this help
@@ -61,7 +64,15 @@ class ConsoleSession:
             if command in ("/help", "/start"):
                 self.say(HELP)
             elif command == "/quiz":
-                self.say(render.question(await self.tutor.next_question(self.user)))
+                topic = arg.strip() or None
+                self.say(render.question(await self.tutor.next_question(self.user, topic=topic)))
+            elif command == "/track":
+                if arg.strip():
+                    self.say((await tracks.choose(self.tutor, self.user, arg)).text())
+                else:
+                    self.say((await tracks.show(self.tutor, self.user)).text())
+            elif command == "/reviews":
+                self.say(await tracks.set_review_cap(self.tutor, self.user, arg))
             elif command == "/explain":
                 if not arg.strip():
                     self.say("Which concept? For example: /explain S3")

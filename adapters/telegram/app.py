@@ -40,6 +40,8 @@ COMMANDS = (
     BotCommand("quiz", "A practice question now"),
     BotCommand("explain", "A concept card, e.g. /explain S3"),
     BotCommand("stats", "Your progress per exam domain"),
+    BotCommand("track", "What you study: pick a pack or exam blueprint"),
+    BotCommand("reviews", "At most N reviews a day: /reviews 30"),
     BotCommand("daily", "Daily question: /daily HH:MM Area/City, /daily off"),
     BotCommand("stop", "No more daily questions"),
     BotCommand("help", "What I can do"),

@@ -8,7 +8,17 @@ from tests.telegram.conftest import Harness, Student, right_letters
 async def test_commands_are_registered_at_start(bot: Harness) -> None:
     everyone, groups, admins = bot.fake.calls_to("setMyCommands")
     names = [c["command"] for c in everyone.params["commands"]]
-    assert names == ["start", "quiz", "explain", "stats", "daily", "stop", "help"]
+    assert names == [
+        "start",
+        "quiz",
+        "explain",
+        "stats",
+        "track",
+        "reviews",
+        "daily",
+        "stop",
+        "help",
+    ]
     assert "scope" not in everyone.params
     assert groups.params["scope"] == {"type": "all_group_chats"}
     assert [c["command"] for c in groups.params["commands"]][:4] == [
