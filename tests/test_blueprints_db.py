@@ -169,7 +169,7 @@ _users_0002 = sa.table(
     "users",
     sa.column("id", sa.Integer),
     sa.column("display_name", sa.String),
-    sa.column("created_at", sa.DateTime),
+    sa.column("created_at", sa.DateTime(timezone=True)),
     sa.column("active", sa.Boolean),
     sa.column("timezone", sa.String),
     sa.column("daily_time", sa.String),
