@@ -82,7 +82,7 @@ def resolve(bank: Bank, stored: str | None, default_pack: str = DEFAULT_PACK) ->
 def _blueprint(bank: Bank, pack: str, blueprint: str) -> BlueprintData | None:
     """The pack's blueprint `blueprint`, its default for "" or an unknown id."""
     found = bank.blueprints.get(pack, ())
-    if not found or not any(q.pack == pack for q in bank.active_questions):
+    if not found or pack not in bank.active_by_pack:
         return None
     return next((b for b in found if b.id == blueprint), found[0])
 
@@ -121,7 +121,7 @@ def menu(bank: Bank, current: Track) -> TrackMenu:
 
 def questions(bank: Bank, track: Track) -> list[QuestionData]:
     """The track's active questions."""
-    return [q for q in bank.active_questions if q.pack == track.pack]
+    return bank.active_by_pack.get(track.pack, [])
 
 
 def domains(bank: Bank, track: Track) -> dict[tuple[str, str], DomainData]:

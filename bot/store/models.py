@@ -377,11 +377,3 @@ class ChannelDaily(Base):
     message_ref: Mapped[str | None] = mapped_column(String(100))
     reveal_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
-
-class ChatTrack(Base):
-    """The track a group chat studies (its group games), keyed like asks.group_key."""
-
-    __tablename__ = "chat_tracks"
-
-    group_key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    track: Mapped[str] = mapped_column(String(81))

@@ -1,4 +1,4 @@
-"""tracks: what a user (users.track) or group chat (chat_tracks) studies; review cap
+"""tracks: what a user studies (users.track) and their daily review cap (users.review_cap)
 
 Revision ID: 0008
 Revises: 0006
@@ -22,16 +22,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("review_cap", sa.Integer(), server_default="30", nullable=False)
         )
-    op.create_table(
-        "chat_tracks",
-        sa.Column("group_key", sa.String(length=100), nullable=False),
-        sa.Column("track", sa.String(length=81), nullable=False),
-        sa.PrimaryKeyConstraint("group_key"),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("chat_tracks")
     # ALTER TABLE ... DROP COLUMN (SQLite 3.35+), not batch mode: batch mode would copy and
     # drop `users`, and with foreign keys on, dropping it deletes every user's history.
     op.drop_column("users", "review_cap")
