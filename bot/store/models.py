@@ -376,4 +376,3 @@ class ChannelDaily(Base):
     ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="SET NULL"))
     message_ref: Mapped[str | None] = mapped_column(String(100))
     reveal_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
-
