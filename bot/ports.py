@@ -86,6 +86,9 @@ class PracticeState:
 
     reviews: list[ReviewState]
     recent: list[int]  # question keys of the latest asks, newest first
+    review_cap: int = 30
+    reviews_since: int = 0  # review asks since the `since` given
+    asks_since: int = 0  # practice and review asks since then
 
 
 @dataclass(frozen=True)
@@ -151,14 +154,13 @@ class TutorStore(Protocol):
         to store nothing. False (and nothing stored) if the user already answered the ask."""
         ...
 
-    async def practice_state(self, user_id: int, recent: int) -> PracticeState: ...
+    async def practice_state(
+        self, user_id: int, recent: int, since: datetime | None = None
+    ) -> PracticeState:
+        """With `since`: also the review cap and the review and practice asks since then."""
+        ...
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]: ...
-
-    async def reviews_today(self, user_id: int, since: datetime) -> tuple[int, int, int]:
-        """(the user's daily review cap, review asks and practice + review asks made to
-        them since `since`)."""
-        ...
 
     async def due_count(self, user_id: int, now: datetime) -> int:
         """How many of the user's reviews are due at `now`."""

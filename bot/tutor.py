@@ -154,14 +154,11 @@ class Tutor:
         bank = await self.bank()
         track = tracks.resolve(bank, stored, self.default_pack)
         pool = tracks.on_topic(bank, track, topic) if topic else tracks.questions(bank, track)
-        state = await self.store.practice_state(user_id, RECENT_WINDOW)
         now = self.clock()
-        reviews_left, mix_in_new = None, False
-        if any(r.due <= now for r in state.reviews):  # only then is the cap worth a read
-            # "today": the last 24 hours
-            cap, reviews, asks = await self.store.reviews_today(user_id, now - timedelta(days=1))
-            reviews_left = cap - reviews
-            mix_in_new = asks % learning.NEW_EVERY == learning.NEW_EVERY - 1
+        # the daily review cap counts the last 24 hours
+        state = await self.store.practice_state(user_id, RECENT_WINDOW, now - timedelta(days=1))
+        reviews_left = state.review_cap - state.reviews_since
+        mix_in_new = state.asks_since % learning.NEW_EVERY == learning.NEW_EVERY - 1
         choice = learning.choose_question(
             pool, state.reviews, set(state.recent), tracks.domains(bank, track), now, self.rng,
             reviews_left, mix_in_new,

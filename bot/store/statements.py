@@ -17,9 +17,11 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    case,
     func,
     literal,
     null,
+    or_,
     select,
     union_all,
     update,
@@ -179,23 +181,6 @@ class Statements:
 
         # The daily review cap and how much of it is spent (review asks since `v_at`), by the
         # (user_id, created_at) index of asks.
-        def asks_since(*purposes: str) -> Any:
-            return (
-                select(func.count())
-                .select_from(ASKS)
-                .where(
-                    ASKS.c.user_id == USERS.c.id,
-                    ASKS.c.created_at >= V_AT,
-                    ASKS.c.purpose.in_(purposes),
-                )
-                .scalar_subquery()
-            )
-
-        self.reviews_today = select(
-            USERS.c.review_cap,
-            asks_since("review").label("reviews"),
-            asks_since("review", "practice").label("asks"),
-        ).where(USERS.c.id == bindparam("user_id"))
         self.due_count = (
             select(func.count())
             .select_from(REVIEWS)
@@ -228,6 +213,29 @@ class Statements:
                 null(),
                 recent.c.id,
             ),  # fmt: skip
+            # kind 2: the user's review cap and, since `since`, their review asks and their
+            # practice + review asks (the daily cap, by the (user_id, created_at) index)
+            select(
+                literal(2),
+                USERS.c.review_cap,
+                null(),
+                null(),
+                null(),
+                null(),
+            ).where(USERS.c.id == bindparam("user_id")),  # fmt: skip
+            select(
+                literal(3),
+                func.count(case((ASKS.c.purpose == "review", 1))),
+                null(),
+                null(),
+                null(),
+                func.count(),
+            ).where(
+                ASKS.c.user_id == bindparam("user_id"),
+                ASKS.c.created_at >= bindparam("since", type_=UtcDateTime()),
+                # two comparisons, not IN: RawQuery runs no expanding parameters
+                or_(ASKS.c.purpose == "review", ASKS.c.purpose == "practice"),
+            ),
         )
         self.create_ask = ASKS.insert().returning(ASKS.c.id)
 
