@@ -8,6 +8,7 @@ back to the pack's default blueprint, then to the default pack.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -141,11 +142,32 @@ def on_topic(bank: Bank, track: Track, topic: str) -> list[QuestionData]:
     wanted = lookup_key(topic)
     pool = questions(bank, track)
     found = domains(bank, track)
-    for exact in (True, False):
-        for d in found.values():
-            labels = [lookup_key(x) for x in (d.id, d.title, d.short) if x]
-            if any(x == wanted if exact else x.startswith(wanted) for x in labels) and wanted:
-                return [q for q in pool if domain_of(q, track) == d.id]
+    for exact in (True, False):  # a name, else the start of one (of one domain only)
+        matched = [
+            d
+            for d in found.values()
+            if wanted
+            and any(
+                x == wanted if exact else x.startswith(wanted)
+                for x in (lookup_key(y) for y in (d.id, d.title, d.short) if y)
+            )
+        ]
+        if len(matched) == 1 or (exact and matched):
+            return [q for q in pool if domain_of(q, track) == matched[0].id]
+    # "security" for "Design secure architectures": one domain whose title has a word
+    # sharing the first five letters (fewer for a shorter name) with it
+    stem = min(5, len(wanted))
+    loose = [
+        d
+        for d in found.values()
+        if wanted
+        and any(
+            lookup_key(word)[:stem] == wanted[:stem] and len(lookup_key(word)) >= stem
+            for word in re.split(r"[^A-Za-z0-9]+", f"{d.id} {d.title} {d.short}")
+        )
+    ]
+    if len(loose) == 1:
+        return [q for q in pool if domain_of(q, track) == loose[0].id]
     for concept in bank.concepts.values():
         names = (concept.id, concept.name, concept.title, *concept.aliases)
         if concept.pack == track.pack and wanted in map(lookup_key, names):

@@ -211,6 +211,8 @@ async def test_quiz_one_domain_or_one_service() -> None:
         assert question_of(store, view).concepts == ("saa0",)
         await tutor.answer(ADA, view.ask_id, letters(store, view, True))
         clock.advance(minutes=5)
+    view = await tutor.next_question(ADA, topic="secur")  # the start of a word of its title
+    assert question_of(store, view).domain == "security"
     with pytest.raises(UnknownTopic, match="Design, Sec"):
         await tutor.next_question(ADA, topic="service other 1")  # another pack's concept
 
