@@ -50,7 +50,12 @@ async def start(settings: Settings, *, seed_content: bool = True) -> App:
         report = await import_paths(engine, [settings.content_dir])
         log.info("first start: imported %s: %s", settings.content_dir, "; ".join(report.lines()))
     store = SqlStore(engine)
-    tutor = Tutor(store, default_tz=settings.default_tz, daily_opt_in=DAILY_OPT_IN)
+    tutor = Tutor(
+        store,
+        default_tz=settings.default_tz,
+        daily_opt_in=DAILY_OPT_IN,
+        default_pack=settings.default_pack,
+    )
     games = Games(tutor, SqlGameStore(store))
     exams = Exams(tutor, SqlExamStore(store))
     progress = Progress(tutor, SqlProgressStore(store.db), exams.finished_summaries)

@@ -91,6 +91,14 @@ class Bank:
         return [q for q in self.questions.values() if not q.retired]
 
     @cached_property
+    def active_by_pack(self) -> dict[str, list[QuestionData]]:
+        """Each pack's active questions (a track's pool), built once per loaded bank."""
+        found: dict[str, list[QuestionData]] = {}
+        for q in self.active_questions:
+            found.setdefault(q.pack, []).append(q)
+        return found
+
+    @cached_property
     def concept_lookup(self) -> dict[str, ConceptData]:
         """What `/explain` matches: ids, names and titles first, then aliases, compared
         without case, spaces or hyphens ("cloud front" finds CloudFront)."""

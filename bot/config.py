@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     database_url: str = Field("sqlite+aiosqlite:///tutor.db", alias="DATABASE_URL")
     content_dir: Path = Field(SHIPPED_CONTENT, alias="TUTOR_CONTENT_DIR")
     default_tz: str = Field("UTC", alias="TUTOR_DEFAULT_TZ")
+    # The pack a new user studies (/track changes it); the first loaded pack if not loaded.
+    default_pack: str = Field("saa", alias="TUTOR_DEFAULT_PACK")
     log_level: str = Field("INFO", alias="TUTOR_LOG_LEVEL")
     # auto: JSON lines when stdout is not a terminal, readable lines when it is.
     log_format: Literal["auto", "json", "text"] = Field("auto", alias="TUTOR_LOG_FORMAT")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fsrs import Card, Rating, Scheduler
@@ -25,6 +26,18 @@ def review(card: dict[str, Any] | None, card_id: int, correct: bool, now: dateti
     return updated
 
 
+# A question is not asked again within this time while anything else is left.
+NO_REPEAT = timedelta(days=3)
+# While reviews are due, every NEW_EVERY-th question of the day is new material instead.
+NEW_EVERY = 4
+
+
+@dataclass(frozen=True)
+class Choice:
+    question: QuestionData
+    review_of: str | None = None  # the concept id this re-ask reviews; None: not a review
+
+
 def choose_question(
     candidates: Sequence[QuestionData],
     reviews: Iterable[ReviewState],
@@ -32,31 +45,92 @@ def choose_question(
     domains: dict[tuple[str, str], DomainData],
     now: datetime,
     rng: random.Random,
-) -> QuestionData | None:
+    reviews_left: int | None = None,
+    mix_in_new: bool = False,
+) -> Choice | None:
     """The most useful practice question.
 
-    In order: a review that has come due (spaced repetition of what was learned), then an
+    In order: a concept that has come due (spaced repetition), served as a *different*
+    question on that concept than the one answered (unseen ones first), unless the cap
+    (`reviews_left`, None: no cap) is spent or this slot mixes in new material (when
+    `mix_in_new` and an unseen question is left); then an
     unseen question (its domain drawn by the blueprint's weights), then one answered wrong
-    last time, then the one seen longest ago. Questions just asked are skipped while
-    anything else is left.
+    last time, then the one seen longest ago. Questions just asked, or answered within
+    NO_REPEAT, are skipped while anything else is left.
     """
     if not candidates:
         return None
-    pool = [q for q in candidates if q.key not in recent] or list(candidates)
     states = {r.question_key: r for r in reviews}
-
-    due = [q for q in pool if q.key in states and states[q.key].due <= now]
-    if due:
-        return min(due, key=lambda q: (states[q.key].due, q.key))
+    fresh = [
+        q
+        for q in candidates
+        if q.key not in recent
+        and (q.key not in states or states[q.key].last_seen_at <= now - NO_REPEAT)
+    ]
+    pool = fresh or [q for q in candidates if q.key not in recent] or list(candidates)
 
     unseen = [q for q in pool if q.key not in states]
-    if unseen:
-        return _by_blueprint(unseen, domains, rng)
+    capped = reviews_left is not None and reviews_left <= 0
+    if not capped and not (mix_in_new and unseen):
+        for concept, answered in _due_concepts(candidates, states, now):
+            found = _other_on_concept(concept, answered, pool, states)
+            if found is not None:
+                return Choice(found, concept)
+            if answered in pool:
+                return Choice(answered, concept)
 
+    if unseen:
+        return Choice(_by_blueprint(unseen, domains, rng))
     wrong = [q for q in pool if not states[q.key].last_correct]
     if wrong:
-        return min(wrong, key=lambda q: (states[q.key].last_seen_at, q.key))
-    return min(pool, key=lambda q: (states[q.key].last_seen_at, q.key))
+        return Choice(min(wrong, key=lambda q: (states[q.key].last_seen_at, q.key)))
+    return Choice(min(pool, key=lambda q: (states[q.key].last_seen_at, q.key)))
+
+
+def _due_concepts(
+    candidates: Sequence[QuestionData], states: dict[int, ReviewState], now: datetime
+) -> list[tuple[str, QuestionData]]:
+    """The concepts that have come due, earliest first, each with the question it was last
+    answered by. A concept's schedule is the card of its latest answered question, so
+    answering any question on a concept reviews it (per-question cards stored; see README)."""
+    latest: dict[str, QuestionData] = {}
+    for q in candidates:
+        state = states.get(q.key)
+        if state is None:
+            continue
+        for c in q.concepts:
+            held = latest.get(c)
+            if held is None or (states[held.key].last_seen_at, held.key) < (
+                state.last_seen_at,
+                q.key,
+            ):
+                latest[c] = q
+    due = [(states[q.key].due, c, q) for c, q in latest.items() if states[q.key].due <= now]
+    return [(c, q) for _due, c, q in sorted(due, key=lambda x: (x[0], x[1]))]
+
+
+def _other_on_concept(
+    concept: str,
+    answered: QuestionData,
+    pool: Sequence[QuestionData],
+    states: dict[int, ReviewState],
+) -> QuestionData | None:
+    """Another question of the pool on the concept: unseen first, then the one seen longest
+    ago (a missed question comes back as a different one on its concept)."""
+    others = [q for q in pool if q.key != answered.key and concept in q.concepts]
+    if not others:
+        return None
+    return min(
+        others,
+        key=lambda q: (
+            q.key in states,
+            states[q.key].last_seen_at if q.key in states else _NEVER,
+            q.key,
+        ),
+    )
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def _by_blueprint(
@@ -111,9 +185,20 @@ class DailyPicker:
         if not self.by_key:
             return None
         states = {r.question_key: r for r in reviews if r.question_key in self.by_key}
-        due = [key for key, state in states.items() if state.due <= now]
-        if due:
-            return self.by_key[min(due, key=lambda key: (states[key].due, key))]
+        if any(state.due <= now for state in states.values()):
+            # A due concept first, as a different question on it where one is left.
+            answered = [self.by_key[key] for key in states]
+            fresh = [
+                q
+                for q in self.by_key.values()
+                if q.key not in states or states[q.key].last_seen_at <= now - NO_REPEAT
+            ]
+            for concept, last in _due_concepts(answered, states, now):
+                found = _other_on_concept(concept, last, fresh, states)
+                if found is not None:
+                    return found
+                if states[last.key].last_seen_at <= now - NO_REPEAT:
+                    return last
         weak = sorted(
             (correct / answered, key)
             for key, (answered, correct) in domain_counts.items()

@@ -22,6 +22,8 @@ class UserRow:
     streak: int = 0
     best_streak: int = 0
     streak_date: date | None = None  # local date of the last daily question answered
+    track: str | None = None  # "pack/blueprint" chosen with /track; None: the default
+    review_cap: int = 30  # reviews a day at most (bot.learning)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,9 @@ class PracticeState:
 
     reviews: list[ReviewState]
     recent: list[int]  # question keys of the latest asks, newest first
+    review_cap: int = 30
+    reviews_since: int = 0  # review asks since the `since` given
+    asks_since: int = 0  # practice and review asks since then
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,11 @@ class TutorStore(Protocol):
         to store nothing. False (and nothing stored) if the user already answered the ask."""
         ...
 
-    async def practice_state(self, user_id: int, recent: int) -> PracticeState: ...
+    async def practice_state(
+        self, user_id: int, recent: int, since: datetime | None = None
+    ) -> PracticeState:
+        """With `since`: also the review cap and the review and practice asks since then."""
+        ...
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]: ...
 

@@ -321,7 +321,7 @@ class Progress:
         facts = await self.store.progress_facts(user.id, now, since)
         streak = Streak(user.streak, user.best_streak, user.streak_date)
         today = now.astimezone(ZoneInfo(user.timezone)).date()
-        chosen = list(packs) if packs is not None else sorted(bank.blueprints)
+        chosen = list(packs) if packs is not None else [(await self.tutor.track_of(ref)).pack]
         exams = tuple(await self.exam_history(ref)) if self.exam_history is not None else ()
         return build_report(bank, chosen, facts, streak, today, utc_today, exams)
 

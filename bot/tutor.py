@@ -11,13 +11,14 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import learning, metrics
+from bot import learning, metrics, tracks
 from bot.bank import Bank, QuestionData, lookup_key
 from bot.daily.planning import due_after_change
 from bot.errors import (
     AlreadyAnswered,
     AskNotFound,
     BadAnswer,
+    BadSetting,
     NoOpenQuestion,
     NoQuestions,
     NotYourQuestion,
@@ -45,6 +46,7 @@ LETTERS = "ABCDEF"
 GAME_PURPOSES = frozenset({"duel", "groupquiz", "single", "exam"})
 MAX_ID = 2**31 - 1  # row ids are INTEGER columns
 RECENT_WINDOW = 3
+MAX_REVIEW_CAP = 500
 USER_CACHE_SIZE = 50_000
 REVISION_CHECK_SECONDS = 5
 REVISION_CHECK = timedelta(
@@ -75,8 +77,10 @@ class Tutor:
         rng: random.Random | None = None,
         default_tz: str = "UTC",
         daily_opt_in: frozenset[str] = frozenset(),
+        default_pack: str = tracks.DEFAULT_PACK,
     ) -> None:
         self.store = store
+        self.default_pack = default_pack
         # Platforms whose new users get no daily question until they ask for one.
         self.daily_opt_in = daily_opt_in
         self.clock = clock
@@ -84,7 +88,8 @@ class Tutor:
         self.default_tz = default_tz
         self._bank: Bank | None = None
         self._revision_checked_at = datetime.min.replace(tzinfo=UTC)
-        self._user_ids: dict[tuple[str, str], tuple[int, str]] = {}
+        # (platform, external id) -> (user id, display name, stored track)
+        self._user_ids: dict[tuple[str, str], tuple[int, str, str | None]] = {}
 
     # -- content -----------------------------------------------------------------
     async def bank(self) -> Bank:
@@ -111,39 +116,68 @@ class Tutor:
             ref.platform, ref.external_id, ref.display_name, self.clock(), self.default_tz,
             daily_enabled=not in_group and ref.platform not in self.daily_opt_in,
         )  # fmt: skip
-        self._remember(ref, user.id)
+        self._remember(ref, user.id, user.track)
         return user
 
     async def user_id(self, ref: UserRef, in_group: bool = False) -> int:
         """The user's id; an identity never moves to another user, so it is cached."""
-        key = (ref.platform, ref.external_id)
-        cached = self._user_ids.get(key)
-        if cached is not None and cached[1] == ref.display_name:
-            return cached[0]
-        return (await self.user(ref, in_group)).id
+        return (await self._user_and_track(ref, in_group))[0]
 
-    def _remember(self, ref: UserRef, user_id: int) -> None:
+    async def _user_and_track(self, ref: UserRef, in_group: bool = False) -> tuple[int, str | None]:
+        """The user's id and stored track (cached with the id; /track updates the cache)."""
+        cached = self._user_ids.get((ref.platform, ref.external_id))
+        if cached is not None and cached[1] == ref.display_name:
+            return cached[0], cached[2]
+        user = await self.user(ref, in_group)
+        return user.id, user.track
+
+    def _remember(self, ref: UserRef, user_id: int, track: str | None) -> None:
         if len(self._user_ids) >= USER_CACHE_SIZE:
             self._user_ids.pop(next(iter(self._user_ids)))
-        self._user_ids[(ref.platform, ref.external_id)] = (user_id, ref.display_name)
+        self._user_ids[(ref.platform, ref.external_id)] = (user_id, ref.display_name, track)
+
+    async def track_of(self, ref: UserRef) -> tracks.Track:
+        """The pack and blueprint the user studies (practice, daily, exams, /stats)."""
+        _user_id, stored = await self._user_and_track(ref)
+        return tracks.resolve(await self.bank(), stored, self.default_pack)
+
+    async def set_track(self, ref: UserRef, track: tracks.Track) -> None:
+        user_id = await self.user_id(ref)
+        await self.store.update_user(user_id, track=track.key)
+        self._user_ids.pop((ref.platform, ref.external_id), None)
 
     # -- asking ------------------------------------------------------------------
-    async def next_question(self, ref: UserRef, purpose: str = "practice") -> QuestionView:
-        user_id = await self.user_id(ref)
-        state = await self.store.practice_state(user_id, RECENT_WINDOW)
+    async def next_question(
+        self, ref: UserRef, purpose: str = "practice", topic: str | None = None
+    ) -> QuestionView:
+        """The most useful question of the user's track; with `topic` (a domain or a
+        service, e.g. "security", "dynamodb"), of that part of it (UnknownTopic if none)."""
+        user_id, stored = await self._user_and_track(ref)
         bank = await self.bank()
-        question = learning.choose_question(
-            bank.active_questions,
-            state.reviews,
-            set(state.recent),
-            bank.domains,
-            self.clock(),
-            self.rng,
-        )
-        if question is None:
+        track = tracks.resolve(bank, stored, self.default_pack)
+        pool = tracks.on_topic(bank, track, topic) if topic else tracks.questions(bank, track)
+        now = self.clock()
+        # the daily review cap counts the last 24 hours
+        state = await self.store.practice_state(user_id, RECENT_WINDOW, now - timedelta(days=1))
+        reviews_left = state.review_cap - state.reviews_since
+        mix_in_new = state.asks_since % learning.NEW_EVERY == learning.NEW_EVERY - 1
+        choice = learning.choose_question(
+            pool, state.reviews, set(state.recent), tracks.domains(bank, track), now, self.rng,
+            reviews_left, mix_in_new,
+        )  # fmt: skip
+        if choice is None:
             raise NoQuestions()
+        if choice.review_of is not None and purpose == "practice":
+            purpose = "review"
         metrics.record_ask(ref.platform, purpose)
-        return await self.ask(question, user_id=user_id, purpose=purpose)
+        return await self.ask(choice.question, user_id=user_id, purpose=purpose)
+
+    async def set_review_cap(self, ref: UserRef, cap: int) -> int:
+        """At most `cap` reviews a day (0-500); BadSetting (nothing changed) otherwise."""
+        if not 0 <= cap <= MAX_REVIEW_CAP:
+            raise BadSetting(f"The daily review cap is a number from 0 to {MAX_REVIEW_CAP}.")
+        await self.store.update_user(await self.user_id(ref), review_cap=cap)
+        return cap
 
     async def group_question(self, group_key: str) -> QuestionView:
         """A question posted to a group chat: anyone there may answer it, once each."""
@@ -185,7 +219,19 @@ class Tutor:
             domain=bank.domain_title(question.pack, question.domain),
             difficulty=question.difficulty,
             purpose=purpose,
+            review=Tutor.review_label(bank, question) if purpose == "review" else "",
         )
+
+    @staticmethod
+    def review_label(bank: Bank, question: QuestionData) -> str:
+        """ "🔁 Review · EBS": a re-ask, named by its first concept (else its domain)."""
+        names = [
+            bank.concepts[(question.pack, c)].name
+            for c in question.concepts
+            if (question.pack, c) in bank.concepts
+        ]
+        name = names[0] if names else bank.domain_title(question.pack, question.domain)
+        return f"🔁 Review · {name}"
 
     async def set_message_ref(self, ask_id: int, ref: str) -> None:
         await self.store.set_message_ref(ask_id, ref)
@@ -332,18 +378,18 @@ class Tutor:
         user_id = user.id
         bank = await self.bank()
         counts = {(p, d): (n, c) for p, d, n, c in await self.store.answer_counts(user_id)}
+        # Only the track's pack: another pack's (or a retired pack's) domains never show here.
+        # The counters are kept by the pack's default blueprint, so its domains are shown.
+        track = tracks.resolve(bank, user.track, self.default_pack)
         domains = []
-        # bank.domains holds the domains of each pack's track blueprint (today its default).
-        for key, domain in bank.domains.items():
-            n, c = counts.pop(key, (0, 0))
+        for key, domain in tracks.domains(bank, tracks.resolve(bank, track.pack)).items():
+            n, c = counts.get(key, (0, 0))
             domains.append(DomainStats(domain.id, domain.title, n, c, domain.short))
-        for (_pack, domain_id), (n, c) in counts.items():  # domains no longer in any pack
-            domains.append(DomainStats(domain_id, domain_id, n, c))
         now = self.clock()
         due = await self.store.due_count(user_id, now)
         streak = Streak(user.streak, user.best_streak, user.streak_date)
         today = now.astimezone(ZoneInfo(user.timezone)).date()
-        blueprints = [b for b in map(bank.track_blueprint, bank.blueprints) if b is not None]
+        blueprints = [b for b in [bank.track_blueprint(track.pack)] if b is not None]
         return Stats(
             answered=sum(d.answered for d in domains),
             correct=sum(d.correct for d in domains),

@@ -39,6 +39,7 @@ class QuestionView:
     domain: str
     difficulty: int
     purpose: str
+    review: str = ""  # "🔁 Review · EBS" on a spaced-repetition re-ask; every renderer shows it
 
     @property
     def letters(self) -> str:

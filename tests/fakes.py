@@ -92,11 +92,17 @@ class FakeStore:
             self.reviews.get((user_id, ask.question_key)),
         )
 
-    async def practice_state(self, user_id: int, recent: int) -> PracticeState:
+    async def practice_state(
+        self, user_id: int, recent: int, since: datetime | None = None
+    ) -> PracticeState:
         mine = sorted((a for a in self.asks.values() if a.user_id == user_id), key=lambda a: -a.id)
+        today = [a for a in mine if since is not None and a.created_at >= since]
         return PracticeState(
             await self.reviews_of(user_id),
             [a.question_key for a in mine[:recent]],
+            self.users[user_id].review_cap,
+            sum(1 for a in today if a.purpose == "review"),
+            sum(1 for a in today if a.purpose in ("review", "practice")),
         )
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -164,6 +165,18 @@ async def _downgrade(engine: AsyncEngine, revision: str) -> None:
         await connection.run_sync(run)
 
 
+_users_0002 = sa.table(
+    "users",
+    sa.column("id", sa.Integer),
+    sa.column("display_name", sa.String),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("active", sa.Boolean),
+    sa.column("timezone", sa.String),
+    sa.column("daily_time", sa.String),
+    sa.column("daily_enabled", sa.Boolean),
+)
+
+
 async def test_migration_0004_keeps_history_and_old_packs_unchanged(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
@@ -173,7 +186,21 @@ async def test_migration_0004_keeps_history_and_old_packs_unchanged(db_url: str)
         async with engine.begin() as conn:
             await conn.run_sync(_seed_0002)
         store = SqlStore(engine)
-        user = await store.user_for("test", "1", "Ada", NOW, "UTC")
+        async with engine.begin() as conn:  # today's user_for reads columns of later revisions
+            user_id = await conn.scalar(
+                sa.insert(_users_0002)
+                .values(display_name="Ada", created_at=NOW, active=True, timezone="UTC",
+                        daily_time="09:00", daily_enabled=True)
+                .returning(_users_0002.c.id)
+            )  # fmt: skip
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO identities (user_id, platform, external_id)"
+                    " VALUES (:u, 'test', '1')"
+                ),
+                {"u": user_id},
+            )
+        user = SimpleNamespace(id=user_id)
         async with engine.connect() as conn:
             key, domain = (
                 await conn.execute(

@@ -72,6 +72,20 @@ def test_chat_through_a_pipe(db_url: str, tmp_path: Path) -> None:
     assert out.rstrip().endswith("Goodbye — see you at the next question.")
 
 
+def test_chat_tracks_topics_and_review_cap(db_url: str) -> None:
+    script = "/track\n/track nope\n/quiz secur\n/quiz kubernetes\n/reviews 4\n/reviews\n/quit\n"
+    done = tutor("chat", stdin=script, db_url=db_url)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "You study:" in out
+    assert "mini/" in out  # the track's key, to choose it by
+    assert "There is no track 'nope'" in out
+    assert "[Security ·" in out  # the question of the domain asked for
+    assert "no domain or service called 'kubernetes'" in out
+    assert "At most 4 reviews a day from now on" in out
+    assert "You get at most 4 reviews a day" in out
+
+
 def test_chat_ends_at_end_of_input(db_url: str) -> None:
     done = tutor("chat", stdin="/help\n", db_url=db_url)
     assert done.returncode == 0

@@ -83,7 +83,11 @@ SOME_USERS = list(range(100, 130))  # a claim batch: ~1% of the users, as at 100
 HOT = [
     Hot("answer context", lambda s: s.answer_context, {"user_id": 42, "ask_id": 77}),
     Hot("open answer context", lambda s: s.open_answer_context, {"user_id": 42}),
-    Hot("practice state", lambda s: s.practice_state, {"user_id": 42, "limit": 3}),
+    Hot(
+        "practice state",
+        lambda s: s.practice_state,
+        {"user_id": 42, "limit": 3, "since": datetime(2026, 1, 1, tzinfo=UTC)},
+    ),
     Hot("find user", lambda s: s.find_user, {"platform": "test", "external_id": "42"}),
     Hot(
         "insert ask",

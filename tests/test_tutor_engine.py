@@ -179,7 +179,10 @@ async def test_due_reviews_come_first() -> None:
         v = await tutor.next_question(ADA)
         await tutor.answer(ADA, v.ask_id, letters_for(v, store))
     clock.advance(hours=1)  # the failed card's relearning step has passed
-    assert (await tutor.next_question(ADA)).question_id == first
+    again = await tutor.next_question(ADA)
+    # its concept comes back first, as a different question on it, labelled a review
+    assert again.question_id != first
+    assert again.purpose == "review" and again.review.startswith("🔁 Review · ")
 
 
 async def test_no_questions_loaded() -> None:

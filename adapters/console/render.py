@@ -39,7 +39,8 @@ def _wrap(text: str, indent: str = "", cols: int | None = None) -> str:
 def question(view: QuestionView) -> str:
     cols = width()
     header = f"[{view.domain} · {stars(view.difficulty)}]"
-    lines = [textwrap.fill(header, cols), _wrap(view.scenario, cols=cols), ""]
+    lines = [view.review] if view.review else []
+    lines += [textwrap.fill(header, cols), _wrap(view.scenario, cols=cols), ""]
     for option in view.options:
         lines.append(
             textwrap.fill(

@@ -14,6 +14,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from adapters.console import exam, render
+from bot import tracks
 from bot.answers_text import read_answer
 from bot.chart import chart_png
 from bot.errors import TutorError
@@ -25,7 +26,9 @@ from bot.tutor import Tutor
 from bot.views import UserRef
 
 HELP = """Commands:
-  /quiz          a practice question
+  /quiz [TOPIC]  a practice question (of one domain or service: /quiz security)
+  /track [NAME]  what you study: the loaded packs and exam blueprints, e.g. /track saa
+  /reviews [N]   at most N spaced-repetition reviews a day (default 30)
   /explain NAME  the concept card for a service, e.g. /explain S3
   /stats         your progress: domains against the pass mark, readiness, and a chart
   /misses        your last 10 wrong answers; then /retry N or /why N
@@ -90,9 +93,17 @@ class ConsoleSession:
                 self.say(HELP)
             elif command == "/quiz":
                 self.practising = True
-                view = await self.tutor.next_question(self.user)
+                topic = arg.strip() or None
+                view = await self.tutor.next_question(self.user, topic=topic)
                 self.domains[view.ask_id] = view.domain
                 self.say(render.question(view))
+            elif command == "/track":
+                if arg.strip():
+                    self.say((await tracks.choose(self.tutor, self.user, arg)).text())
+                else:
+                    self.say((await tracks.show(self.tutor, self.user)).text())
+            elif command == "/reviews":
+                self.say(await tracks.set_review_cap(self.tutor, self.user, arg))
             elif command == "/explain":
                 if not arg.strip():
                     self.say("Which concept? For example: /explain S3")

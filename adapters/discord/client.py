@@ -128,6 +128,20 @@ def register_commands(tree: app_commands.CommandTree[Any], h: Handlers) -> None:
     async def misses(interaction: Interaction) -> None:
         await h.misses(interaction)
 
+    @tree.command(description="What you study: the loaded packs and exam blueprints")
+    @app_commands.describe(name="A pack or pack/blueprint to switch to, e.g. saa")
+    async def track(
+        interaction: Interaction, name: app_commands.Range[str, 1, 81] | None = None
+    ) -> None:
+        await h.track(interaction, name)
+
+    @tree.command(description="At most this many spaced-repetition reviews a day")
+    @app_commands.describe(per_day="0 to 500; leave out to see the current cap")
+    async def reviews(
+        interaction: Interaction, per_day: app_commands.Range[int, 0, 500] | None = None
+    ) -> None:
+        await h.reviews(interaction, per_day)
+
     daily = app_commands.Group(name="daily", description="The daily question")
 
     @daily.command(name="me", description="Your own daily question by DM (or time:off)")

@@ -19,6 +19,7 @@ from adapters.discord.exam import ExamHandlers
 from adapters.discord.games import leaderboard_embed
 from adapters.discord.replies import guarded, tell
 from adapters.discord.uploads import Uploads
+from bot import tracks
 from bot.app import App
 from bot.daily.channel_daily import ChannelDailies
 from bot.errors import BadSetting
@@ -125,6 +126,23 @@ class Handlers:
     async def miss_action(self, interaction: Interaction, kind: str, question_key: int) -> None:
         ref = user_ref(interaction.user)
         await progress.miss_action(interaction, self.core.progress, ref, kind, question_key)
+
+    # -- track / reviews -----------------------------------------------------------------
+    @guarded()
+    async def track(self, interaction: Interaction, name: str | None) -> None:
+        """What the member studies; with a name ('saa', 'saa/course'), switch to it."""
+        ref = user_ref(interaction.user)
+        menu = await (
+            tracks.choose(self.tutor, ref, name) if name else tracks.show(self.tutor, ref)
+        )
+        await tell(interaction, menu.text())
+
+    @guarded()
+    async def reviews(self, interaction: Interaction, per_day: int | None) -> None:
+        text = "" if per_day is None else str(per_day)
+        await tell(
+            interaction, await tracks.set_review_cap(self.tutor, user_ref(interaction.user), text)
+        )
 
     # -- daily ---------------------------------------------------------------------------
     @guarded()

@@ -76,6 +76,8 @@ def embed(
 # -- questions -------------------------------------------------------------------------------
 def question(view: QuestionView, *, group: bool = False, title: str | None = None) -> discord.Embed:
     heading = title or ("☀️ Your daily question" if view.purpose == "daily" else "Question")
+    if view.review and title is None:
+        heading = view.review
     options = "\n".join(f"**{o.letter}.** {md(o.text)}" for o in view.options)
     # The options must stay whole; the scenario gives way if the two are too long.
     room = DESCRIPTION_LIMIT - len(options) - 2

@@ -50,6 +50,8 @@ COMMANDS = (
     BotCommand("stats", "Your progress per exam domain"),
     BotCommand("misses", "Your last wrong answers: retry or read why"),
     BotCommand("exam", "A timed exam: /exam, /exam short, /exam stop, /exam history"),
+    BotCommand("track", "What you study: pick a pack or exam blueprint"),
+    BotCommand("reviews", "At most N reviews a day: /reviews 30"),
     BotCommand("daily", "Daily question: /daily HH:MM Area/City, /daily off"),
     BotCommand("stop", "No more daily questions"),
     BotCommand("help", "What I can do"),

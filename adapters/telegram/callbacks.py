@@ -8,6 +8,8 @@ question), so buttons keep working across restarts and forged data is refused by
     t:<ask>:<letters>   show the multi-answer keyboard with these letters picked
     n                   a next practice question
     x:<concept id>      the concept card (read-only; concept ids are [a-z0-9-]{1,60})
+    k:<pack/blueprint>  study this track (/track's buttons)
+    d:<domain id>       a practice question of this domain of the user's track
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ MAX_BYTES = 64
 _ANSWER = re.compile(r"a:(\d{1,18}):([A-F]{1,6})")
 _TOGGLE = re.compile(r"t:(\d{1,18}):([A-F]{0,6})")
 _EXPLAIN = re.compile(r"x:([a-z0-9-]{1,60})")
+_TRACK = re.compile(r"k:([A-Za-z0-9_.-]{1,40}/[A-Za-z0-9_.-]{1,40})")
+_DOMAIN = re.compile(r"d:([A-Za-z0-9_.-]{1,40})")
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,23 @@ class Explain:
         return _checked(f"x:{self.concept_id}")
 
 
-Action = Answer | Toggle | NextQuestion | Explain
+@dataclass(frozen=True)
+class ChooseTrack:
+    key: str  # "pack/blueprint"
+
+    def data(self) -> str:
+        return _checked(f"k:{self.key}")
+
+
+@dataclass(frozen=True)
+class QuizDomain:
+    domain: str
+
+    def data(self) -> str:
+        return _checked(f"d:{self.domain}")
+
+
+Action = Answer | Toggle | NextQuestion | Explain | ChooseTrack | QuizDomain
 
 
 def _checked(data: str) -> str:
@@ -74,6 +94,10 @@ def parse(data: str | None) -> Action | None:
         return Toggle(int(match.group(1)), match.group(2))
     if match := _EXPLAIN.fullmatch(data):
         return Explain(match.group(1))
+    if match := _TRACK.fullmatch(data):
+        return ChooseTrack(match.group(1))
+    if match := _DOMAIN.fullmatch(data):
+        return QuizDomain(match.group(1))
     return None
 
 

@@ -33,7 +33,15 @@ from telegram.ext import (
 )
 
 from adapters.telegram import callbacks, keyboards, render
-from adapters.telegram.callbacks import Answer, Explain, NextQuestion, Toggle
+from adapters.telegram.callbacks import (
+    Answer,
+    ChooseTrack,
+    Explain,
+    NextQuestion,
+    QuizDomain,
+    Toggle,
+)
+from bot import tracks
 from bot.games.service import Games
 from bot.games.views import Venue
 from bot.tutor import Tutor
@@ -87,6 +95,8 @@ class Handlers:
             ("help", self.help),
             ("quiz", self.quiz),
             ("explain", self.explain),
+            ("track", self.track),
+            ("reviews", self.reviews),
             ("daily", self.daily),
             ("stop", self.stop),
         ):
@@ -124,7 +134,24 @@ class Handlers:
 
     async def quiz(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)
-        await self.send_question(context, message.chat, user)
+        topic = " ".join(context.args or []).strip() or None
+        await self.send_question(context, message.chat, user, topic)
+
+    async def track(self, update: Update, context: Context) -> None:
+        message, user = _message_and_user(update)
+        choice = " ".join(context.args or []).strip()
+        ref = user_ref(user)
+        menu = await (
+            tracks.choose(self.tutor, ref, choice) if choice else tracks.show(self.tutor, ref)
+        )
+        await message.reply_text(render.escaped(menu.text()), reply_markup=keyboards.tracks(menu))
+
+    async def reviews(self, update: Update, context: Context) -> None:
+        message, user = _message_and_user(update)
+        reply = await tracks.set_review_cap(
+            self.tutor, user_ref(user), " ".join(context.args or [])
+        )
+        await message.reply_text(render.escaped(reply))
 
     async def explain(self, update: Update, context: Context) -> None:
         message, _user = _message_and_user(update)
@@ -180,7 +207,9 @@ class Handlers:
         await message.reply_text(text)
 
     # -- questions -----------------------------------------------------------------------
-    async def send_question(self, context: Context, chat: Chat, user: User) -> None:
+    async def send_question(
+        self, context: Context, chat: Chat, user: User, topic: str | None = None
+    ) -> None:
         group = is_group(chat)
         if group and self.games is not None:
             # A group question is a game: it closes and reveals (bot.games), and the core
@@ -192,7 +221,7 @@ class Handlers:
             view: QuestionView = (
                 await self.tutor.group_question(group_key(chat))
                 if group
-                else await self.tutor.next_question(user_ref(user))
+                else await self.tutor.next_question(user_ref(user), topic=topic)
             )
         sent = await context.bot.send_message(
             chat.id,
@@ -218,6 +247,19 @@ class Handlers:
                 return
             await query.answer()  # the toast first: it takes no send token
             await self.send_question(context, chat, query.from_user)
+            await query.answer()
+        elif isinstance(action, ChooseTrack):
+            menu = await tracks.choose(self.tutor, user_ref(query.from_user), action.key)
+            await query.answer(render.plain(f"You study: {menu.current}", 200))
+            if isinstance(query.message, Message):
+                await _edit(query.message, render.escaped(menu.text()), keyboards.tracks(menu))
+        elif isinstance(action, QuizDomain):
+            chat = query.message.chat if query.message else None
+            if chat is None:
+                await query.answer(CLOSED)
+                return
+            await self.send_question(context, chat, query.from_user, action.domain)
+            await query.answer()
         elif isinstance(action, Explain):
             card = await self.tutor.explain(action.concept_id)
             await query.answer()

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from adapters.telegram import callbacks
-from adapters.telegram.callbacks import Answer, Explain, NextQuestion, Toggle
+from adapters.telegram.callbacks import (
+    Answer,
+    ChooseTrack,
+    Explain,
+    NextQuestion,
+    QuizDomain,
+    Toggle,
+)
+from bot.tracks import TrackMenu
 from bot.views import Feedback, QuestionView
 
 LETTERS = "ABCDEF"
@@ -97,3 +106,24 @@ def feedback(fb: Feedback) -> InlineKeyboardMarkup:
             [InlineKeyboardButton(f"Explain {card.name}", callback_data=Explain(card.id).data())]
         )
     return InlineKeyboardMarkup(rows)
+
+
+def tracks(menu: TrackMenu) -> InlineKeyboardMarkup:
+    """A button per track (one a row), the chosen one marked; then the chosen track's
+    domains, to practise one."""
+    rows = []
+    for option in menu.options:
+        data = ChooseTrack(option.key)
+        if len(data.data().encode()) <= 64:
+            label = ("✅ " if option.chosen else "") + option.title
+            rows.append([InlineKeyboardButton(label[:60], callback_data=data.data())])
+    return InlineKeyboardMarkup([*rows, *domains(menu.domains).inline_keyboard])
+
+
+def domains(options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """A button per domain of the track: (domain id, label)."""
+    buttons = [
+        InlineKeyboardButton(label[:40], callback_data=QuizDomain(domain).data())
+        for domain, label in options
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, 2))

@@ -81,6 +81,8 @@ def question(view: QuestionView, *, group: bool = False) -> str:
     pieces: list[Piece | str] = (
         ["☀️ ", b("Your daily question"), "\n"] if view.purpose == "daily" else []
     )
+    if view.review:
+        pieces += [b(view.review), "\n"]
     pieces += [
         b(view.domain),
         f" · difficulty {view.difficulty}\n\n",
@@ -239,7 +241,9 @@ def daily(setting: DailySetting) -> str:
 
 
 HELP_LINES = (
-    ("/quiz", "a practice question now"),
+    ("/quiz [TOPIC]", "a practice question now; of one domain or service: /quiz security"),
+    ("/track", "what you study: the loaded packs and exam blueprints"),
+    ("/reviews N", "at most N spaced-repetition reviews a day (default 30)"),
     ("/explain NAME", "the concept card for a service, e.g. /explain S3"),
     ("/stats", "your progress: domains against the pass mark, readiness, a chart"),
     ("/misses", "your last 10 wrong answers, to retry or read why"),

@@ -39,6 +39,7 @@ class UserState:
 
     reviews: list[ReviewState]
     domain_counts: dict[tuple[str, str], tuple[int, int]]  # (pack, domain) -> (n, correct)
+    track: str | None = None  # the user's stored track (bot.tracks)
 
 
 @dataclass(frozen=True)
@@ -417,7 +418,10 @@ class DailyStore:
                 ReviewState(r.question_id, {}, r.due, r.last_correct, r.last_seen_at)
             )
         counts = domain_counts(conn, user_ids)
-        return {u: UserState(reviews[u], counts[u]) for u in user_ids}
+        chosen = dict(
+            conn.execute(select(User.id, User.track).where(in_ids(conn, User.id, user_ids))).all()
+        )
+        return {u: UserState(reviews[u], counts[u], chosen.get(u)) for u in user_ids}
 
     # -- outcomes --------------------------------------------------------------------------
     async def finish(self, outcomes: Sequence[Outcome], now: datetime) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from bot import learning, metrics
+from bot import learning, metrics, tracks
 from bot.bank import Bank
 from bot.daily.errors import DeliveryBlocked, DeliveryRetryAfter, DeliveryUnknown
 from bot.daily.ratelimit import RateLimiter
@@ -30,6 +30,7 @@ from bot.daily.store import (
     Outcome,
     UserState,
 )
+from bot.errors import NoQuestions
 from bot.ports import Notifier
 from bot.tutor import Tutor
 
@@ -147,9 +148,20 @@ class DailySweeper:
         return report
 
     def _chooser(self, bank: Bank, now: datetime) -> Callable[[int, UserState], NewAsk | None]:
-        picker = learning.DailyPicker(bank.active_questions, bank.domains, self.rng)
+        # One picker per track (built when first needed): each user gets their track's questions.
+        pickers: dict[tracks.Track, learning.DailyPicker] = {}
 
         def choose(_user_id: int, state: UserState) -> NewAsk | None:
+            try:
+                track = tracks.resolve(bank, state.track, self.tutor.default_pack)
+            except NoQuestions:
+                return None
+            picker = pickers.get(track)
+            if picker is None:
+                picker = learning.DailyPicker(
+                    tracks.questions(bank, track), tracks.domains(bank, track), self.rng
+                )
+                pickers[track] = picker
             question = picker.choose(state.reviews, state.domain_counts, now)
             if question is None:
                 return None

@@ -51,7 +51,7 @@ class Exams:
         if running is not None:
             raise ExamRunning()
         bank = await self.tutor.bank()
-        blueprint = exam_blueprint(bank, user_id)
+        blueprint = exam_blueprint(bank, await self.tutor.track_of(ref))
         if blueprint is None:
             raise NoBlueprint()
         avoid = await self.store.last_questions(user_id)

@@ -59,6 +59,9 @@ class User(Base):
     streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     best_streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     streak_date: Mapped[date | None] = mapped_column(Date)  # local date of the last daily answered
+    # What the user studies: "pack/blueprint" (bot.tracks); None means the default track.
+    track: Mapped[str | None] = mapped_column(String(81))
+    review_cap: Mapped[int] = mapped_column(Integer, server_default="30")
 
 
 class Identity(Base):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -35,13 +35,17 @@ from bot.store.models import (
 from bot.store.statements import RawQuery, Statements, in_ids, utc
 from bot.views import GroupAnswer
 
-USER_FIELDS = {"timezone", "daily_time", "daily_enabled", "active", "display_name", "next_due_at"}
+SQLITE_INSTANT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
+USER_FIELDS = {
+    "timezone", "daily_time", "daily_enabled", "active", "display_name", "next_due_at", "track",
+    "review_cap",
+}  # fmt: skip
 
 
 def _user(row: Any) -> UserRow:
     return UserRow(
         row.id, row.display_name, row.active, row.timezone, row.daily_time, row.daily_enabled,
-        row.streak, row.best_streak, row.streak_date,
+        row.streak, row.best_streak, row.streak_date, row.track, row.review_cap,
     )  # fmt: skip
 
 
@@ -263,22 +267,35 @@ class SqlStore:
             streak=Streak(row.streak or 0, row.best_streak or 0, row.streak_date),
         )
 
-    async def practice_state(self, user_id: int, recent: int) -> PracticeState:
-        return await self.db.read(self._practice_state, user_id, recent)
+    async def practice_state(
+        self, user_id: int, recent: int, since: datetime | None = None
+    ) -> PracticeState:
+        return await self.db.read(self._practice_state, user_id, recent, since)
 
-    def _practice_state(self, conn: Connection, user_id: int, recent: int) -> PracticeState:
+    def _practice_state(
+        self, conn: Connection, user_id: int, recent: int, since: datetime | None
+    ) -> PracticeState:
         reviews: list[ReviewState] = []
         asked: list[tuple[Any, int, int]] = []  # (asked at, ask id, question)
-        rows = self._practice_rows.rows(conn, {"user_id": user_id, "limit": recent})
+        cap, done, asks = 30, 0, 0
+        when = (since or datetime.max.replace(tzinfo=UTC)).astimezone(UTC)
+        # RawQuery: no bind processing, so the instant goes in as the driver stores it
+        param = when.strftime(SQLITE_INSTANT) if self.sql.dialect == "sqlite" else when
+        rows = self._practice_rows.rows(conn, {"user_id": user_id, "limit": recent, "since": param})
         for kind, question, due, last_correct, last_seen_at, pos in rows:
             if kind == 0:
                 reviews.append(
                     ReviewState(question, {}, utc(due), bool(last_correct), utc(last_seen_at))
                 )
-            else:
+            elif kind == 1:
                 asked.append((utc(due), pos, question))
+            elif kind == 2:
+                cap = int(question)
+            else:
+                done, asks = int(question), int(pos)
         asked.sort(reverse=True)
-        return PracticeState(reviews, [question for _at, _id, question in asked])
+        recent_questions = [question for _at, _id, question in asked]
+        return PracticeState(reviews, recent_questions, cap, done, asks)
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]:
         return await self.db.read(self._reviews_of, user_id)

@@ -17,9 +17,11 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    case,
     func,
     literal,
     null,
+    or_,
     select,
     union_all,
     update,
@@ -166,6 +168,8 @@ class Statements:
                 USERS.c.streak,
                 USERS.c.best_streak,
                 USERS.c.streak_date,
+                USERS.c.track,
+                USERS.c.review_cap,
             )  # fmt: skip
             .join(IDENTITIES, IDENTITIES.c.user_id == USERS.c.id)
             .where(
@@ -174,6 +178,9 @@ class Statements:
             )
         )
         self.reviews_of = select(REVIEWS).where(REVIEWS.c.user_id == bindparam("user_id"))
+
+        # The daily review cap and how much of it is spent (review asks since `v_at`), by the
+        # (user_id, created_at) index of asks.
         self.due_count = (
             select(func.count())
             .select_from(REVIEWS)
@@ -206,6 +213,29 @@ class Statements:
                 null(),
                 recent.c.id,
             ),  # fmt: skip
+            # kind 2: the user's review cap and, since `since`, their review asks and their
+            # practice + review asks (the daily cap, by the (user_id, created_at) index)
+            select(
+                literal(2),
+                USERS.c.review_cap,
+                null(),
+                null(),
+                null(),
+                null(),
+            ).where(USERS.c.id == bindparam("user_id")),  # fmt: skip
+            select(
+                literal(3),
+                func.count(case((ASKS.c.purpose == "review", 1))),
+                null(),
+                null(),
+                null(),
+                func.count(),
+            ).where(
+                ASKS.c.user_id == bindparam("user_id"),
+                ASKS.c.created_at >= bindparam("since", type_=UtcDateTime()),
+                # two comparisons, not IN: RawQuery runs no expanding parameters
+                or_(ASKS.c.purpose == "review", ASKS.c.purpose == "practice"),
+            ),
         )
         self.create_ask = ASKS.insert().returning(ASKS.c.id)
 

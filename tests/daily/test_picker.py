@@ -23,9 +23,19 @@ def picker(questions: int = 6) -> DailyPicker:
     return DailyPicker(bank.active_questions, bank.domains, random.Random(3))
 
 
-def test_a_due_review_comes_first() -> None:
+def test_a_due_concept_comes_first_as_another_question_on_it() -> None:
+    # question 4 (S3, Glacier) was missed and is due; questions 2 and 6 share its concepts
+    reviews = [state(1, due_in_h=50, correct=True, seen_h_ago=100), state(4, -1, False, 30)]
+    chosen = picker().choose(reviews, {}, NOW)
+    assert chosen is not None and chosen.key in (2, 6)  # Glacier's other questions, unseen
+
+
+def test_a_concept_reviewed_by_a_later_answer_is_not_due() -> None:
+    # question 4 is due, but question 2 on the same concepts was answered after it
     reviews = [state(2, due_in_h=5, correct=True, seen_h_ago=1), state(4, -1, False, 30)]
-    assert picker().choose(reviews, {}, NOW).key == 4  # type: ignore[union-attr]
+    counts = {("p", "security"): (4, 4), ("p", "design"): (5, 5)}
+    chosen = picker().choose(reviews, counts, NOW)
+    assert chosen is not None and chosen.key not in (2, 4)  # new material instead
 
 
 def test_then_the_weakest_domain_unseen_first() -> None:

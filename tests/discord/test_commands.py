@@ -97,3 +97,19 @@ async def test_a_forged_or_stale_button_gets_a_private_notice(
     ):
         notice = await bot.notice(await fake.click(alice, message, forged))
         assert expected in notice, (forged, notice)
+
+
+async def test_track_and_reviews_are_private(
+    bot: Harness, fake: FakeDiscord, alice: Member
+) -> None:
+    menu = await bot.reply(await fake.slash(alice, "track"))
+    assert menu["flags"] & EPHEMERAL and "You study:" in message_text(menu)
+    bad = await bot.reply(
+        await fake.slash(alice, "track", [{"name": "name", "type": 3, "value": "nope"}])
+    )
+    assert "There is no track 'nope'" in message_text(bad)
+    cap = await bot.reply(
+        await fake.slash(alice, "reviews", [{"name": "per_day", "type": 4, "value": 12}])
+    )
+    assert "At most 12 reviews a day" in message_text(cap)
+    assert not fake.channel_messages

@@ -16,7 +16,8 @@ async def test_commands_are_registered_at_start(bot: Harness) -> None:
     everyone, groups, admins = bot.fake.calls_to("setMyCommands")
     names = [c["command"] for c in everyone.params["commands"]]
     assert names == [
-        "start", "quiz", "explain", "stats", "misses", "exam", "daily", "stop", "help",
+        "start", "quiz", "explain", "stats", "misses", "exam", "track", "reviews", "daily",
+        "stop", "help",
     ]  # fmt: skip
     assert "scope" not in everyone.params
     assert groups.params["scope"] == {"type": "all_group_chats"}
