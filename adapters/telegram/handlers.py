@@ -247,7 +247,6 @@ class Handlers:
                 return
             await query.answer()  # the toast first: it takes no send token
             await self.send_question(context, chat, query.from_user)
-            await query.answer()
         elif isinstance(action, ChooseTrack):
             menu = await tracks.choose(self.tutor, user_ref(query.from_user), action.key)
             await query.answer(render.plain(f"You study: {menu.current}", 200))
@@ -258,8 +257,8 @@ class Handlers:
             if chat is None:
                 await query.answer(CLOSED)
                 return
+            await query.answer()  # the toast first: it takes no send token
             await self.send_question(context, chat, query.from_user, action.domain)
-            await query.answer()
         elif isinstance(action, Explain):
             card = await self.tutor.explain(action.concept_id)
             await query.answer()
