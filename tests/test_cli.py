@@ -128,10 +128,43 @@ def test_content_lint_and_import_commands(db_url: str, tmp_path: Path) -> None:
     assert "nothing changed" in again.stdout
     lint = tutor("content", "lint", str(bad), db_url=db_url)  # now checked against the database
     assert lint.returncode == 1
-    assert all(line.startswith(f"{bad}:3:5: ") for line in lint.stdout.splitlines())
+    lines = lint.stdout.splitlines()
+    assert all(line.startswith(f"{bad}:3:5: ") for line in lines)
+    # every problem at once: the missing keys and the id's pattern
+    assert f"{bad}:3:5: question id 'BAD' must match [a-z0-9-]{{1,80}}" in lines
     refused = tutor("content", "import", str(bad), db_url=db_url)
     assert refused.returncode == 1
     assert "nothing was changed" in refused.stderr
+
+
+def test_content_list_and_retire(db_url: str) -> None:
+    empty = tutor("content", "list", db_url=db_url)
+    assert empty.returncode == 0, empty.stderr
+    assert "No pack is loaded" in empty.stdout
+    assert tutor("content", "import", str(MINIPACK), db_url=db_url).returncode == 0
+    listed = tutor("content", "list", db_url=db_url)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "Content revision 1"
+    assert any(line.startswith("mini: ") for line in lines), lines
+    assert "  4 questions, " in listed.stdout
+    assert all(len(line) <= 60 for line in lines)
+    unknown = tutor("content", "retire", "nope", db_url=db_url)
+    assert unknown.returncode == 1
+    assert "there is no pack 'nope' (packs: mini); nothing was changed" in unknown.stderr
+    retired = tutor("content", "retire", "mini", db_url=db_url)
+    assert retired.returncode == 0, retired.stderr
+    assert retired.stdout.startswith("Retired pack mini: 4 questions and ")
+    assert "content revision 2" in retired.stdout
+    listed = tutor("content", "list", db_url=db_url)
+    assert "mini (retired): " in listed.stdout
+    assert "0 questions, 0 concepts, 4 retired questions" in listed.stdout
+    again = tutor("content", "retire", "mini", db_url=db_url)
+    assert "already retired; nothing changed" in again.stdout
+    # importing the pack again brings it back
+    assert tutor("content", "import", str(MINIPACK), db_url=db_url).returncode == 0
+    listed = tutor("content", "list", db_url=db_url)
+    assert "mini (retired)" not in listed.stdout and "  4 questions, " in listed.stdout
 
 
 def test_db_upgrade(db_url: str) -> None:

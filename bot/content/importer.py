@@ -101,7 +101,7 @@ async def _import_checked(engine: AsyncEngine, result: LintResult) -> ImportRepo
     async with engine.begin() as conn:
         report = await _apply(conn, result.content, result.whole_packs)
         if report.changed:
-            await _bump_revision(conn)
+            await bump_revision(conn)
     return report
 
 
@@ -259,7 +259,7 @@ async def _sync_items(
     return reclassified
 
 
-async def _bump_revision(conn: AsyncConnection) -> None:
+async def bump_revision(conn: AsyncConnection) -> None:
     current = await conn.scalar(select(Meta.value).where(Meta.key == CONTENT_REVISION))
     if current is None:
         await conn.execute(insert(Meta).values(key=CONTENT_REVISION, value="1"))
