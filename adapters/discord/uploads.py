@@ -13,6 +13,7 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.discord import render
+from bot.content.catalog import UnknownPack, catalog, catalog_text, retire_pack, retired_text
 from bot.content.importer import ImportRefused, import_text
 from bot.content.yamlsafe import MAX_FILE_BYTES
 from bot.tutor import Tutor
@@ -49,6 +50,19 @@ class Uploads:
         self.tutor.forget_bank()  # ask the new questions from the next /quiz on
         log.info("discord admin %s imported %s: %s", uploader, name, "; ".join(report.lines()))
         return render.import_done(name, report)
+
+    async def content(self, admin: int, retire: str | None) -> str:
+        """/content: the loaded packs, or retire one (the caller checks Manage Server)."""
+        if retire is None:
+            return render.md(catalog_text(await catalog(self.engine)))
+        try:
+            retired = await retire_pack(self.engine, retire.strip())
+        except UnknownPack as unknown:
+            message = unknown.message
+            return render.md(f"{message[0].upper()}{message[1:]}; nothing was changed.")
+        self.tutor.forget_bank()  # stop asking its questions from the next /quiz on
+        log.info("discord admin %s retired pack %s", admin, retired.pack)
+        return render.md(retired_text(retired))
 
 
 def _too_big(name: str, size: int) -> str:

@@ -72,3 +72,23 @@ async def test_wrong_files_are_refused_before_download(
     assert not fake.downloads
     reply = await upload(bot, admin, "R&D.yaml", "pack: mïni".encode("latin-1"))
     assert "R&D.yaml is not UTF-8 text" in message_text(reply)
+
+
+async def test_manage_server_lists_and_retires_packs_with_content(
+    bot: Harness, fake: FakeDiscord, admin: Member, alice: Member
+) -> None:
+    command = next(c for c in fake.commands["global"] if c["name"] == "content")
+    assert int(command["default_member_permissions"]) == 1 << 5
+    refused = await bot.reply(await bot.fake.slash(alice, "content", []))
+    assert message_text(refused) == "Only members with the Manage Server permission can do that."
+    listed = await bot.reply(await bot.fake.slash(admin, "content", []))
+    assert listed["flags"] & EPHEMERAL
+    assert "mini: " in message_text(listed)
+    assert "4 questions, " in message_text(listed)
+    retire = [{"name": "retire", "type": 3, "value": "nope"}]
+    unknown = await bot.reply(await bot.fake.slash(admin, "content", retire))
+    assert "There is no pack 'nope' (packs: mini); nothing was changed." in message_text(unknown)
+    retire = [{"name": "retire", "type": 3, "value": "mini"}]
+    done = await bot.reply(await bot.fake.slash(admin, "content", retire))
+    assert message_text(done).startswith("Retired pack mini: 4 questions and ")
+    assert not (await bot.app.tutor.bank()).active_questions

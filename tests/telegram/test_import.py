@@ -149,3 +149,26 @@ async def test_other_files_are_refused(bot: Harness, admin: Student) -> None:
     )
     assert "R&D.yaml is not UTF-8 text" in reply["text"]
     assert "Send a .yaml file" in (await bot.reply(admin, "/import"))["text"]
+
+
+async def test_admins_list_and_retire_packs_with_content(bot: Harness, admin: Student) -> None:
+    listed = await bot.reply(admin, "/content")
+    lines = listed["text"].splitlines()
+    assert lines[0].startswith("Content revision ")
+    assert any(line.startswith("mini: ") for line in lines), lines
+    assert any(line.startswith("  4 questions, ") for line in lines), lines
+    unknown = await bot.reply(admin, "/content retire nope")
+    assert unknown["text"] == "There is no pack 'nope' (packs: mini); nothing was changed."
+    usage = await bot.reply(admin, "/content burn mini")
+    assert usage["text"].startswith("/content lists the packs;")
+    retired = await bot.reply(admin, "/content retire mini")
+    assert retired["text"].startswith("Retired pack mini: 4 questions and ")
+    assert not (await bot.tutor.bank()).active_questions  # nothing of it is asked any more
+    listed = await bot.reply(admin, "/content")
+    assert "mini (retired): " in listed["text"]
+
+
+async def test_content_is_for_admins_only(bot: Harness, alice: Student) -> None:
+    reply = await bot.reply(alice, "/content retire mini")
+    assert reply["text"] == "Only admins can manage content."
+    assert (await bot.tutor.bank()).active_questions
