@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import case, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.content.lint import LintResult, Problem, lint_paths, lint_text
+from bot.content.archive import ArchiveRefused, pack_files
+from bot.content.lint import LintResult, Problem, lint_paths, lint_text, lint_texts
 from bot.content.model import ConceptSpec, ContentSet, KnownPack, QuestionSpec
 from bot.store.models import Attempt, Blueprint, Concept, Domain, DomainCount, Meta, Pack, Question
 from bot.store.statements import CONTENT_REVISION
@@ -92,6 +93,17 @@ async def import_paths(engine: AsyncEngine, paths: Iterable[Path]) -> ImportRepo
 async def import_text(engine: AsyncEngine, name: str, text: str) -> ImportReport:
     """Import one uploaded file into the packs already loaded (or a pack file alone)."""
     result = lint_text(name, text, await known_packs(engine))
+    return await _import_checked(engine, result)
+
+
+async def import_archive(engine: AsyncEngine, name: str, data: bytes) -> ImportReport:
+    """Import a .zip of a pack folder in one go, all or nothing, like `import_paths`."""
+    try:
+        files = pack_files(name, data)
+    except ArchiveRefused as refused:
+        raise ImportRefused([Problem(name, 1, 1, refused.message)]) from None
+    known = await known_packs(engine)
+    result = lint_texts([(member, text, None) for member, text in files], known)
     return await _import_checked(engine, result)
 
 

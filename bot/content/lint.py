@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot.content.archive import MAX_ZIP_BYTES, ArchiveRefused, is_archive, pack_files
 from bot.content.model import (
     SINGLE_BLUEPRINT_ID,
     BlueprintSpec,
@@ -114,11 +115,25 @@ def lint_paths(paths: Iterable[Path], known: Mapping[str, KnownPack] | None = No
         if not path.exists():
             files.append((name, None, Problem(name, 1, 1, "no such file or folder")))
             continue
+        if is_archive(name):
+            files.extend(_archive_files(path))
+            continue
         try:
             files.append((name, read_text(path), None))
         except YamlRefused as exc:
             files.append((name, None, Problem(name, exc.pos.line, exc.pos.column, exc.message)))
     return lint_texts(files, known)
+
+
+def _archive_files(path: Path) -> list[tuple[str, str | None, Problem | None]]:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_ZIP_BYTES:  # before reading it
+            raise ArchiveRefused(f"{name} is {size:,} bytes; the limit is {MAX_ZIP_BYTES:,}")
+        return [(member, text, None) for member, text in pack_files(name, path.read_bytes())]
+    except ArchiveRefused as refused:
+        return [(name, None, Problem(name, 1, 1, refused.message))]
 
 
 def lint_text(name: str, text: str, known: Mapping[str, KnownPack] | None = None) -> LintResult:
