@@ -172,3 +172,24 @@ async def test_content_is_for_admins_only(bot: Harness, alice: Student) -> None:
     reply = await bot.reply(alice, "/content retire mini")
     assert reply["text"] == "Only admins can manage content."
     assert (await bot.tutor.bank()).active_questions
+
+
+async def test_admin_imports_a_whole_pack_as_one_zip(bot: Harness, admin: Student) -> None:
+    from tests.test_content_archive import minipack_zip, zipped
+
+    extra = minipack_zip(**{"extra.yaml": EXTRA.encode()})
+    reply = await send_file(bot, admin, "mini.zip", extra, caption="/import")
+    assert reply["text"].splitlines()[0] == "Imported mini.zip"
+    assert "questions: 2 added, 0 updated, 0 retired, 4 unchanged" in reply["text"]
+    bank = await bot.tutor.bank()
+    assert {"kms-who", "s3-what"} <= {q.id for q in bank.active_questions}
+    hostile = zipped({"../evil.yaml": b"pack: mini\n"})
+    reply = await send_file(bot, admin, "evil.zip", hostile, caption="/import")
+    assert reply["text"].splitlines()[0] == "Import refused: 1 problem(s); nothing was changed."
+    assert "a path outside the pack folder; refused" in reply["text"]
+
+
+async def test_a_zip_over_five_mib_is_refused_before_download(bot: Harness, admin: Student) -> None:
+    reply = await send_file(bot, admin, "big.zip", b"PK", caption="/import", size=6 * 1024 * 1024)
+    assert reply["text"].startswith("big.zip is 6,291,456 bytes; the limit is 5,242,880 (5 MiB).")
+    assert not [c for c in bot.fake.calls if c.method in ("getFile", "download")]
