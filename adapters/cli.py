@@ -311,10 +311,12 @@ def print_window(sent: Progress, to_go: int, settings: Settings) -> None:
 
 async def run_chat(settings: Settings) -> int:
     from adapters.console.session import ConsoleSession, console_user
+    from bot.daily.pull import PulledDaily
 
     app = await start(settings)
     try:
-        return await ConsoleSession(app.tutor, console_user()).run()
+        daily = PulledDaily(app.tutor, app.engine)
+        return await ConsoleSession(app.tutor, console_user(), daily=daily).run()
     finally:
         await app.close()
 

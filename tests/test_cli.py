@@ -69,6 +69,29 @@ def test_chat_through_a_pipe(db_url: str, tmp_path: Path) -> None:
     assert out.rstrip().endswith("Goodbye — see you at the next question.")
 
 
+def test_daily_question_and_streak_in_the_terminal(db_url: str, tmp_path: Path) -> None:
+    pack = single_answer_pack(tmp_path)
+    first = tutor(
+        "chat", stdin="/daily\n/daily 7:5\n/daily 00:00 UTC\n", db_url=db_url, content=pack
+    )
+    assert first.returncode == 0, first.stderr
+    assert "Your daily question: " in first.stdout
+    assert "'7:5' is not a time. Use HH:MM" in first.stdout
+    assert "Your daily question comes at 00:00 (UTC)" in first.stdout
+    # The next session starts with today's question (00:00 UTC has always passed)
+    second = tutor("chat", stdin="A\n/stats\n", db_url=db_url, content=pack)
+    assert second.returncode == 0, second.stderr
+    assert "Today's daily question:" in second.stdout
+    assert re.search(r"(Correct!|Not quite\.) The answer is [A-F]", second.stdout)
+    assert "Daily streak: 1 day(s)." in second.stdout
+    # Answered: not asked again, and /daily today says why
+    third = tutor("chat", stdin="/daily today\n/daily off\n/daily\n", db_url=db_url, content=pack)
+    assert "Today's daily question:" not in third.stdout
+    assert "No daily question is waiting: today's is answered" in third.stdout
+    assert "No daily question any more." in third.stdout
+    assert "Your daily question: off." in third.stdout
+
+
 def test_chat_ends_at_end_of_input(db_url: str) -> None:
     done = tutor("chat", stdin="/help\n", db_url=db_url)
     assert done.returncode == 0

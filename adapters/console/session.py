@@ -12,6 +12,7 @@ from typing import TextIO
 
 from adapters.console import render
 from bot.answers_text import read_answer
+from bot.daily.pull import PulledDaily
 from bot.errors import TutorError
 from bot.tutor import Tutor
 from bot.views import UserRef
@@ -20,16 +21,25 @@ HELP = """Commands:
   /quiz          a practice question
   /explain NAME  the concept card for a service, e.g. /explain S3
   /stats         what you have answered, overall and per exam domain
+  /daily HH:MM   a daily question at that time (e.g. /daily 08:30 Europe/Berlin);
+                 /daily off stops it, /daily today asks today's if it is due
   /help          this help
   /quit          leave (end of input works too)
 Answer an open question with its letter, e.g. B, or letters for a multi-answer question, e.g. AC."""
 
 
 class ConsoleSession:
-    def __init__(self, tutor: Tutor, user: UserRef, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self,
+        tutor: Tutor,
+        user: UserRef,
+        out: TextIO = sys.stdout,
+        daily: PulledDaily | None = None,
+    ) -> None:
         self.tutor = tutor
         self.user = user
         self.out = out
+        self.daily = daily
 
     def say(self, text: str) -> None:
         self.out.write(text.rstrip() + "\n\n")
@@ -38,6 +48,7 @@ class ConsoleSession:
     async def run(self, lines: TextIO = sys.stdin) -> int:
         interactive = lines.isatty()
         self.say("SAA Tutor — practice for the AWS Solutions Architect – Associate exam.\n" + HELP)
+        await self.daily_question(quiet=True)
         while True:
             if interactive:
                 self.out.write("> ")
@@ -67,6 +78,8 @@ class ConsoleSession:
                     self.say("Which concept? For example: /explain S3")
                 else:
                     self.say(render.concept(await self.tutor.explain(arg.strip())))
+            elif command == "/daily":
+                await self.daily_command(arg.split())
             elif command == "/stats":
                 self.say(render.stats(await self.tutor.stats(self.user)))
             elif command.startswith("/"):
@@ -83,6 +96,40 @@ class ConsoleSession:
         except TutorError as error:
             self.say(error.message)
         return True
+
+    async def daily_command(self, args: list[str]) -> None:
+        if not args:
+            setting = await self.tutor.daily_setting(self.user)
+            state = f"at {setting.time} ({setting.timezone})" if setting.enabled else "off"
+            self.say(
+                f"Your daily question: {state}. Set it with /daily HH:MM [zone], e.g. "
+                "/daily 08:30 Europe/Berlin; /daily off stops it; /daily today asks today's."
+            )
+        elif args[0].lower() == "off":
+            await self.tutor.daily_off(self.user)
+            self.say("No daily question any more. /daily HH:MM turns it back on.")
+        elif args[0].lower() == "today":
+            await self.daily_question(quiet=False)
+        else:
+            setting = await self.tutor.set_daily(
+                self.user, args[0], args[1] if len(args) > 1 else None
+            )
+            self.say(
+                f"Your daily question comes at {setting.time} ({setting.timezone}): it is "
+                "shown when you start a session after that time, or on /daily today. "
+                "Answer it each day to keep your streak."
+            )
+
+    async def daily_question(self, quiet: bool) -> None:
+        """Today's daily question, if due and not yet answered (quiet: say nothing else)."""
+        view = await self.daily.due(self.user) if self.daily is not None else None
+        if view is not None:
+            self.say("Today's daily question:\n\n" + render.question(view))
+        elif not quiet:
+            self.say(
+                "No daily question is waiting: today's is answered, or not due yet "
+                "(/daily shows your time)."
+            )
 
 
 def console_user() -> UserRef:
