@@ -15,6 +15,7 @@ from bot import learning, metrics
 from bot.bank import Bank, QuestionData, lookup_key
 from bot.daily.planning import due_after_change
 from bot.errors import (
+    AllSeen,
     AlreadyAnswered,
     AskNotFound,
     BadAnswer,
@@ -24,7 +25,15 @@ from bot.errors import (
     QuestionChanged,
     UnknownConcept,
 )
-from bot.ports import AnswerContext, AnswerRecord, AskRow, Streak, TutorStore, UserRow
+from bot.ports import (
+    AnswerContext,
+    AnswerRecord,
+    AskRow,
+    ReviewState,
+    Streak,
+    TutorStore,
+    UserRow,
+)
 from bot.schedule_setting import parse_time, parse_zone
 from bot.views import (
     ConceptView,
@@ -84,6 +93,8 @@ class Tutor:
         self._bank: Bank | None = None
         self._revision_checked_at = datetime.min.replace(tzinfo=UTC)
         self._user_ids: dict[tuple[str, str], tuple[int, str]] = {}
+        # user id -> until when /quiz goes round a finished track without saying so again
+        self._going_round: dict[int, datetime] = {}
 
     # -- content -----------------------------------------------------------------
     async def bank(self) -> Bank:
@@ -131,6 +142,7 @@ class Tutor:
         user_id = await self.user_id(ref)
         state = await self.store.practice_state(user_id, RECENT_WINDOW)
         bank = await self.bank()
+        self._check_round(user_id, bank, state.reviews)
         question = learning.choose_question(
             bank.active_questions,
             state.reviews,
@@ -143,6 +155,18 @@ class Tutor:
             raise NoQuestions()
         metrics.record_ask(ref.platform, purpose)
         return await self.ask(question, user_id=user_id, purpose=purpose)
+
+    def _check_round(self, user_id: int, bank: Bank, reviews: list[ReviewState]) -> None:
+        """Raise AllSeen once when choosing would only cycle through what the student knows;
+        a /quiz after that goes round again until the next review is due."""
+        now = self.clock()
+        next_due = learning.round_done(bank.active_questions, reviews, now)
+        if next_due is None or now < self._going_round.get(user_id, now):
+            return
+        if len(self._going_round) >= USER_CACHE_SIZE:
+            self._going_round.pop(next(iter(self._going_round)))
+        self._going_round[user_id] = next_due
+        raise AllSeen(next_due - now)
 
     async def group_question(self, group_key: str) -> QuestionView:
         """A question posted to a group chat: anyone there may answer it, once each."""
