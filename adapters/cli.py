@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.discord.errors import DiscordConfigError
 from bot.app import start
 from bot.config import Settings, SettingsError, load_settings
+from bot.content.catalog import UnknownPack, catalog, catalog_text, retire_pack, retired_text
 from bot.content.importer import ImportRefused, import_paths, known_packs, lint_with_database
 from bot.daily.lock import SweepLock, SweepLockHeld
 from bot.daily.progress import Progress, progress, remaining
@@ -65,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="+", type=Path)
     imp = content.add_parser("import", help="lint and load YAML files or pack folders")
     imp.add_argument("paths", nargs="+", type=Path)
+    content.add_parser("list", help="the loaded packs: blueprints, counts, revision")
+    retire = content.add_parser("retire", help="stop asking a pack's questions (history kept)")
+    retire.add_argument("pack")
 
     daily = sub.add_parser("daily", help="the daily question push").add_subparsers(
         dest="action", required=True
@@ -124,6 +128,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await content_lint(settings, args.paths)
     if args.command == "content" and args.action == "import":
         return await content_import(settings, args.paths)
+    if args.command == "content" and args.action in ("list", "retire"):
+        return await content_catalog(settings, args.action, getattr(args, "pack", ""))
     if args.command == "db":
         engine = make_engine(settings.database_url)
         try:
@@ -195,6 +201,23 @@ async def content_import(settings: Settings, paths: list[Path]) -> int:
     for line in report.lines():
         print(line)
     return 0
+
+
+async def content_catalog(settings: Settings, action: str, pack: str) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        if action == "list":
+            print(catalog_text(await catalog(engine)))
+            return 0
+        try:
+            print(retired_text(await retire_pack(engine, pack)))
+        except UnknownPack as unknown:
+            print(f"tutor: {unknown.message}; nothing was changed", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        await engine.dispose()
 
 
 async def daily_sweep(settings: Settings, at: datetime | None) -> int:
@@ -299,11 +322,13 @@ def print_window(sent: Progress, to_go: int, settings: Settings) -> None:
 
 async def run_chat(settings: Settings) -> int:
     from adapters.console.session import ConsoleSession, console_user
+    from bot.daily.pull import PulledDaily
 
     app = await start(settings)
     try:
+        daily = PulledDaily(app.tutor, app.engine)
         return await ConsoleSession(
-            app.tutor, console_user(), progress=app.progress, exams=app.exams
+            app.tutor, console_user(), progress=app.progress, exams=app.exams, daily=daily
         ).run()
     finally:
         await app.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 
 class TutorError(Exception):
     """A problem the user should be told about, in plain words."""
@@ -54,3 +56,17 @@ class UnknownConcept(TutorError):
 
 class BadSetting(TutorError):
     pass
+
+
+class AllSeen(TutorError):
+    """Every question of the track answered right and none due: said once, not cycled."""
+
+    def __init__(self, until: timedelta) -> None:
+        hours = max(1, round(until.total_seconds() / 3600))
+        when = f"{hours} hour(s)" if hours < 48 else f"{round(hours / 24)} days"
+        super().__init__(
+            "You have answered every question of this track, each right the last time, and "
+            f"your next review is due in {when}. Try /exam short to test yourself under "
+            "exam conditions, /track to study another pack or blueprint, or /quiz again to "
+            "go round them once more (the ones you saw longest ago first)."
+        )

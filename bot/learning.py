@@ -133,6 +133,23 @@ def _other_on_concept(
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
+def round_done(
+    candidates: Sequence[QuestionData], reviews: Iterable[ReviewState], now: datetime
+) -> datetime | None:
+    """The instant the next review comes due when every question has been answered, each
+    right the last time, and none is due yet: then choosing would only cycle through what
+    is known, and the student is told so instead. None otherwise."""
+    if not candidates:
+        return None
+    states = {r.question_key: r for r in reviews}
+    if any(q.key not in states for q in candidates):
+        return None
+    mine = [states[q.key] for q in candidates]
+    if any(s.due <= now or not s.last_correct for s in mine):
+        return None
+    return min(s.due for s in mine)
+
+
 def _by_blueprint(
     questions: Sequence[QuestionData],
     domains: dict[tuple[str, str], DomainData],

@@ -15,6 +15,7 @@ from bot import learning, metrics, tracks
 from bot.bank import Bank, QuestionData, lookup_key
 from bot.daily.planning import due_after_change
 from bot.errors import (
+    AllSeen,
     AlreadyAnswered,
     AskNotFound,
     BadAnswer,
@@ -25,7 +26,15 @@ from bot.errors import (
     QuestionChanged,
     UnknownConcept,
 )
-from bot.ports import AnswerContext, AnswerRecord, AskRow, Streak, TutorStore, UserRow
+from bot.ports import (
+    AnswerContext,
+    AnswerRecord,
+    AskRow,
+    ReviewState,
+    Streak,
+    TutorStore,
+    UserRow,
+)
 from bot.schedule_setting import parse_time, parse_zone
 from bot.views import (
     ConceptView,
@@ -90,6 +99,8 @@ class Tutor:
         self._revision_checked_at = datetime.min.replace(tzinfo=UTC)
         # (platform, external id) -> (user id, display name, stored track)
         self._user_ids: dict[tuple[str, str], tuple[int, str, str | None]] = {}
+        # user id -> until when /quiz goes round a finished track without saying so again
+        self._going_round: dict[int, datetime] = {}
 
     # -- content -----------------------------------------------------------------
     async def bank(self) -> Bank:
@@ -159,6 +170,8 @@ class Tutor:
         now = self.clock()
         # the daily review cap counts the last 24 hours
         state = await self.store.practice_state(user_id, RECENT_WINDOW, now - timedelta(days=1))
+        if not topic:
+            self._check_round(user_id, pool, state.reviews)
         reviews_left = state.review_cap - state.reviews_since
         mix_in_new = state.asks_since % learning.NEW_EVERY == learning.NEW_EVERY - 1
         choice = learning.choose_question(
@@ -178,6 +191,20 @@ class Tutor:
             raise BadSetting(f"The daily review cap is a number from 0 to {MAX_REVIEW_CAP}.")
         await self.store.update_user(await self.user_id(ref), review_cap=cap)
         return cap
+
+    def _check_round(
+        self, user_id: int, pool: list[QuestionData], reviews: list[ReviewState]
+    ) -> None:
+        """Raise AllSeen once when choosing would only cycle through what the student knows;
+        a /quiz after that goes round again until the next review is due."""
+        now = self.clock()
+        next_due = learning.round_done(pool, reviews, now)
+        if next_due is None or now < self._going_round.get(user_id, now):
+            return
+        if len(self._going_round) >= USER_CACHE_SIZE:
+            self._going_round.pop(next(iter(self._going_round)))
+        self._going_round[user_id] = next_due
+        raise AllSeen(next_due - now)
 
     async def group_question(self, group_key: str) -> QuestionView:
         """A question posted to a group chat: anyone there may answer it, once each."""

@@ -86,6 +86,29 @@ def test_chat_tracks_topics_and_review_cap(db_url: str) -> None:
     assert "You get at most 4 reviews a day" in out
 
 
+def test_daily_question_and_streak_in_the_terminal(db_url: str, tmp_path: Path) -> None:
+    pack = single_answer_pack(tmp_path)
+    first = tutor(
+        "chat", stdin="/daily\n/daily 7:5\n/daily 00:00 UTC\n", db_url=db_url, content=pack
+    )
+    assert first.returncode == 0, first.stderr
+    assert "Your daily question: " in first.stdout
+    assert "'7:5' is not a time. Use HH:MM" in first.stdout
+    assert "Your daily question comes at 00:00 (UTC)" in first.stdout
+    # The next session starts with today's question (00:00 UTC has always passed)
+    second = tutor("chat", stdin="A\n/stats\n", db_url=db_url, content=pack)
+    assert second.returncode == 0, second.stderr
+    assert "Today's daily question:" in second.stdout
+    assert re.search(r"(Correct!|Not quite\.) The answer is [A-F]", second.stdout)
+    assert "Daily streak: 1 day(s)." in second.stdout
+    # Answered: not asked again, and /daily today says why
+    third = tutor("chat", stdin="/daily today\n/daily off\n/daily\n", db_url=db_url, content=pack)
+    assert "Today's daily question:" not in third.stdout
+    assert "No daily question is waiting: today's is answered" in third.stdout
+    assert "No daily question any more." in third.stdout
+    assert "Your daily question: off." in third.stdout
+
+
 def test_chat_ends_at_end_of_input(db_url: str) -> None:
     done = tutor("chat", stdin="/help\n", db_url=db_url)
     assert done.returncode == 0
@@ -145,10 +168,43 @@ def test_content_lint_and_import_commands(db_url: str, tmp_path: Path) -> None:
     assert "nothing changed" in again.stdout
     lint = tutor("content", "lint", str(bad), db_url=db_url)  # now checked against the database
     assert lint.returncode == 1
-    assert all(line.startswith(f"{bad}:3:5: ") for line in lint.stdout.splitlines())
+    lines = lint.stdout.splitlines()
+    assert all(line.startswith(f"{bad}:3:5: ") for line in lines)
+    # every problem at once: the missing keys and the id's pattern
+    assert f"{bad}:3:5: question id 'BAD' must match [a-z0-9-]{{1,80}}" in lines
     refused = tutor("content", "import", str(bad), db_url=db_url)
     assert refused.returncode == 1
     assert "nothing was changed" in refused.stderr
+
+
+def test_content_list_and_retire(db_url: str) -> None:
+    empty = tutor("content", "list", db_url=db_url)
+    assert empty.returncode == 0, empty.stderr
+    assert "No pack is loaded" in empty.stdout
+    assert tutor("content", "import", str(MINIPACK), db_url=db_url).returncode == 0
+    listed = tutor("content", "list", db_url=db_url)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "Content revision 1"
+    assert any(line.startswith("mini: ") for line in lines), lines
+    assert "  4 questions, " in listed.stdout
+    assert all(len(line) <= 60 for line in lines)
+    unknown = tutor("content", "retire", "nope", db_url=db_url)
+    assert unknown.returncode == 1
+    assert "there is no pack 'nope' (packs: mini); nothing was changed" in unknown.stderr
+    retired = tutor("content", "retire", "mini", db_url=db_url)
+    assert retired.returncode == 0, retired.stderr
+    assert retired.stdout.startswith("Retired pack mini: 4 questions and ")
+    assert "content revision 2" in retired.stdout
+    listed = tutor("content", "list", db_url=db_url)
+    assert "mini (retired): " in listed.stdout
+    assert "0 questions, 0 concepts, 4 retired questions" in listed.stdout
+    again = tutor("content", "retire", "mini", db_url=db_url)
+    assert "already retired; nothing changed" in again.stdout
+    # importing the pack again brings it back
+    assert tutor("content", "import", str(MINIPACK), db_url=db_url).returncode == 0
+    listed = tutor("content", "list", db_url=db_url)
+    assert "mini (retired)" not in listed.stdout and "  4 questions, " in listed.stdout
 
 
 def test_db_upgrade(db_url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -59,6 +60,7 @@ questions:
 
 
 def write_pack(tmp_path: Path, **files: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     base = {"pack.yaml": PACK, "concepts.yaml": CONCEPTS, "questions.yaml": QUESTION}
     base.update(files)
     for name, text in base.items():
@@ -92,7 +94,9 @@ def test_yaml_syntax_error_points_at_the_line(tmp_path: Path) -> None:
     )
     assert len(found) == 1
     assert found[0].startswith("questions.yaml:")
-    assert "YAML syntax error" in found[0]
+    assert "`[...]` list is not closed" in found[0]
+    assert "opens at line 6, column 17" in found[0]
+    assert "expected" not in found[0]  # the parser's jargon is not shown
 
 
 def test_unknown_and_missing_keys(tmp_path: Path) -> None:
@@ -282,6 +286,58 @@ def test_all_problems_reported_in_one_run(tmp_path: Path) -> None:
     assert len(found) == 3
 
 
+# Independent defects, each a (file, old, new) edit of the valid pack.
+DEFECTS = [
+    ("questions.yaml", "    difficulty: 2\n", "    difficulty: 2\n    level: 3\n"),  # unknown key
+    ("questions.yaml", "    explanation: Use S3.\n", ""),  # missing key
+    ("questions.yaml", "        why: Blocks.\n", "        wy: Blocks.\n"),  # option keys
+    ("questions.yaml", "      - text: S3\n", "      - text: S3\n        hint: x\n"),
+    ("questions.yaml", "concepts: [s3]", "concepts: [s3, '', nope]"),
+    ("questions.yaml", "difficulty: 2", "difficulty: 9"),
+    ("questions.yaml", "    domain: design\n", "    domain: design\n    domain: x\n"),  # dup key
+    ("concepts.yaml", "    summary: Objects.\n", ""),
+    ("concepts.yaml", "    name: S3\n", "    name: S3\n    colour: red\n"),
+    ("concepts.yaml", "related: [glacier]", "related: [glacier, 7]"),
+    ("pack.yaml", "weight: 40, title: Security", "weight: 40, tittle: Security"),
+    ("pack.yaml", "  title: Demo pack\n", "  title: Demo pack\n  owner: me\n"),
+]
+
+
+def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
+    """Fixing what one run reports never uncovers more: all defects together are reported
+    exactly as each is alone."""
+    base = {"pack.yaml": PACK, "concepts.yaml": CONCEPTS, "questions.yaml": QUESTION}
+
+    def edited(defects: list[tuple[str, str, str]]) -> dict[str, str]:
+        files = dict(base)
+        for name, old, new in defects:
+            assert old in files[name], old
+            files[name] = files[name].replace(old, new, 1)
+        return files
+
+    def without_lines(found: list[str]) -> set[str]:
+        # Edits together shift lines; compare file and message.
+        return {re.sub(r":\d+:\d+:|line \d+", "", f) for f in found}
+
+    alone: set[str] = set()
+    for index, defect in enumerate(DEFECTS):
+        found = problems(tmp_path / f"alone{index}", **edited([defect]))
+        assert found, defect
+        alone |= without_lines(found)
+    together = problems(tmp_path / "together", **edited(DEFECTS))
+    assert without_lines(together) == alone
+    assert len(together) >= len(DEFECTS)
+
+
+def test_commas_in_a_flow_mapping_get_a_hint(tmp_path: Path) -> None:
+    text = PACK.replace("title: Security}", "title: Data security, privacy}")
+    found = problems(tmp_path, **{"pack.yaml": text})
+    assert any(
+        "unknown key 'privacy' in domain" in f and "put text with commas in quotes" in f
+        for f in found
+    ), found
+
+
 def test_lone_file_resolves_against_loaded_pack() -> None:
     known = {"demo": KnownPack("demo", {"main": frozenset({"design"})}, frozenset({"s3"}))}
     assert lint_text("q.yaml", QUESTION, known).ok
@@ -352,7 +408,9 @@ def test_not_utf8_and_not_a_mapping(tmp_path: Path) -> None:
 
 def test_duplicate_yaml_keys_refused() -> None:
     result = lint_text("dup.yaml", "pack: demo\npack: demo\nconcepts: []\n")
-    assert str(result.problems[0]) == "dup.yaml:2:1: duplicate key 'pack'"
+    assert "dup.yaml:2:1: duplicate key 'pack' (first at line 1); the first one is kept" in [
+        str(p) for p in result.problems
+    ]
 
 
 # -- several exam blueprints in one pack ---------------------------------------------
@@ -561,3 +619,48 @@ def test_lone_question_file_is_checked_against_loaded_blueprints() -> None:
         "q.yaml:4:5: pack 'demo' has blueprints c03, old: classify the question in each with "
         "`domains: {c03: …, old: …}` instead of `domain:`"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        (
+            "pack: demo\nconcepts:\n  - id: a\n    name: A\n   - id: b\n",
+            "5:4",
+            "a list item is indented differently from the one above",
+        ),
+        ("pack:\n\tid: demo\n", "2:1", "a tab character where only spaces may indent"),
+        (
+            'pack: demo\nconcepts:\n  - id: a\n    name: "A\n',
+            "5:1",
+            "a quoted text is not closed (it opens at line 4, column 11)",
+        ),
+        (
+            "pack: demo\nconcepts:\n  - id: a\n    title: Design: basics\n",
+            "4:18",
+            "a colon followed by a space inside a text that is not quoted",
+        ),
+        (
+            "pack:\n  id: demo\n title: x\n",
+            "3:2",
+            "a key is indented differently from the keys above it",
+        ),
+        (
+            "pack:\n  id: demo\n    title: x\n",
+            "3:10",
+            "this key is indented more than the keys above it",
+        ),
+        ("pack: demo\nconcepts: [a, b\n", "3:1", "a `[...]` list is not closed"),
+        (
+            "pack: demo\nconcepts:\n  - id: `a`\n",
+            "3:9",
+            "a value cannot start with '`' unless it is quoted",
+        ),
+    ],
+)
+def test_yaml_syntax_errors_in_plain_words(text: str, where: str, words: str) -> None:
+    result = lint_text("bad.yaml", text)
+    assert len(result.problems) == 1
+    found = str(result.problems[0])
+    assert found.startswith(f"bad.yaml:{where}: {words}"), found
+    assert "expected" not in found and "<block" not in found

@@ -9,6 +9,7 @@ import pytest
 
 from bot.bank import Bank
 from bot.errors import (
+    AllSeen,
     AlreadyAnswered,
     AskNotFound,
     BadAnswer,
@@ -183,6 +184,43 @@ async def test_due_reviews_come_first() -> None:
     # its concept comes back first, as a different question on it, labelled a review
     assert again.question_id != first
     assert again.purpose == "review" and again.review.startswith("🔁 Review · ")
+
+
+async def test_a_finished_track_is_said_once_instead_of_cycling_silently() -> None:
+    tutor, store, clock = make_tutor(make_bank(questions=4))
+    for _ in range(4):
+        view = await tutor.next_question(ADA)
+        await tutor.answer(ADA, view.ask_id, letters_for(view, store))
+        clock.advance(seconds=1)
+    asks = len(store.asks)
+    with pytest.raises(AllSeen) as told:
+        await tutor.next_question(ADA)
+    assert "answered every question of this track" in told.value.message
+    assert "Send /quiz again to go round them once more" in told.value.message
+    assert "next review is due in " in told.value.message
+    assert len(store.asks) == asks  # nothing was asked
+    # /quiz again goes round, without being told again until the next review is due
+    for _ in range(3):
+        view = await tutor.next_question(ADA)
+        await tutor.answer(ADA, view.ask_id, letters_for(view, store))
+    assert len(store.asks) == asks + 3
+    # Bob, with a wrong answer left, is never told: the wrong one comes back instead
+    for index in range(4):
+        view = await tutor.next_question(BOB)
+        await tutor.answer(BOB, view.ask_id, letters_for(view, store, correct=index != 0))
+    await tutor.next_question(BOB)
+
+
+async def test_a_due_review_ends_the_finished_round() -> None:
+    tutor, store, clock = make_tutor(make_bank(questions=2))
+    for _ in range(2):
+        view = await tutor.next_question(ADA)
+        await tutor.answer(ADA, view.ask_id, letters_for(view, store))
+    with pytest.raises(AllSeen):
+        await tutor.next_question(ADA)
+    clock.advance(days=40)  # every review has come due
+    view = await tutor.next_question(ADA)
+    assert view.question_id
 
 
 async def test_no_questions_loaded() -> None:

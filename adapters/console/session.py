@@ -17,6 +17,7 @@ from adapters.console import exam, render
 from bot import tracks
 from bot.answers_text import read_answer
 from bot.chart import chart_png
+from bot.daily.pull import PulledDaily
 from bot.errors import TutorError
 from bot.exams.service import Exams
 from bot.ports import Streak
@@ -33,6 +34,8 @@ HELP = """Commands:
   /stats         your progress: domains against the pass mark, readiness, and a chart
   /misses        your last 10 wrong answers; then /retry N or /why N
   /exam          a timed exam simulation (/exam short: 10 questions; /exam stop; /exam history)
+  /daily HH:MM   a daily question at that time (e.g. /daily 08:30 Europe/Berlin);
+                 /daily off stops it, /daily today asks today's if it is due
   /help          this help
   /quit          leave (end of input works too)
 Answer an open question with its letter, e.g. B, or letters for a multi-answer question, e.g. AC."""
@@ -47,6 +50,7 @@ class ConsoleSession:
         progress: Progress | None = None,
         chart_dir: Path | None = None,
         exams: Exams | None = None,
+        daily: PulledDaily | None = None,
     ) -> None:
         self.tutor = tutor
         self.exams = exams
@@ -59,6 +63,7 @@ class ConsoleSession:
         self.tally = SessionTally()
         self.domains: dict[int, str] = {}  # ask id -> domain of the questions asked here
         self.misses: list[MissView] = []  # the last /misses list, for /retry N and /why N
+        self.daily = daily
 
     def say(self, text: str) -> None:
         self.out.write(text.rstrip() + "\n\n")
@@ -67,6 +72,7 @@ class ConsoleSession:
     async def run(self, lines: TextIO = sys.stdin) -> int:
         interactive = lines.isatty()
         self.say("SAA Tutor — practice for the AWS Solutions Architect – Associate exam.\n" + HELP)
+        await self.daily_question(quiet=True)
         while True:
             if interactive:
                 self.out.write("> ")
@@ -111,6 +117,8 @@ class ConsoleSession:
                     self.say(render.concept(await self.tutor.explain(arg.strip())))
             elif command == "/stats" and self.progress is not None:
                 await self.stats(self.progress)
+            elif command == "/daily":
+                await self.daily_command(arg.split())
             elif command == "/stats":
                 self.say(render.stats(await self.tutor.stats(self.user)))
             elif command == "/misses" and self.progress is not None:
@@ -175,6 +183,40 @@ class ConsoleSession:
         today = self.tutor.clock().astimezone(ZoneInfo(user.timezone)).date()
         streak = Streak(user.streak, user.best_streak, user.streak_date).shown_on(today)
         self.say(summary_text(self.tally, streak))
+
+    async def daily_command(self, args: list[str]) -> None:
+        if not args:
+            setting = await self.tutor.daily_setting(self.user)
+            state = f"at {setting.time} ({setting.timezone})" if setting.enabled else "off"
+            self.say(
+                f"Your daily question: {state}. Set it with /daily HH:MM [zone], e.g. "
+                "/daily 08:30 Europe/Berlin; /daily off stops it; /daily today asks today's."
+            )
+        elif args[0].lower() == "off":
+            await self.tutor.daily_off(self.user)
+            self.say("No daily question any more. /daily HH:MM turns it back on.")
+        elif args[0].lower() == "today":
+            await self.daily_question(quiet=False)
+        else:
+            setting = await self.tutor.set_daily(
+                self.user, args[0], args[1] if len(args) > 1 else None
+            )
+            self.say(
+                f"Your daily question comes at {setting.time} ({setting.timezone}): it is "
+                "shown when you start a session after that time, or on /daily today. "
+                "Answer it each day to keep your streak."
+            )
+
+    async def daily_question(self, quiet: bool) -> None:
+        """Today's daily question, if due and not yet answered (quiet: say nothing else)."""
+        view = await self.daily.due(self.user) if self.daily is not None else None
+        if view is not None:
+            self.say("Today's daily question:\n\n" + render.question(view))
+        elif not quiet:
+            self.say(
+                "No daily question is waiting: today's is answered, or not due yet "
+                "(/daily shows your time)."
+            )
 
 
 def console_user() -> UserRef:

@@ -179,6 +179,15 @@ def register_commands(tree: app_commands.CommandTree[Any], h: Handlers) -> None:
     async def import_(interaction: Interaction, file: discord.Attachment) -> None:
         await h.import_file(interaction, file)
 
+    @tree.command(description="The loaded packs; retire one to stop asking it (Manage Server)")
+    @app_commands.describe(retire="The id of a pack to retire (its questions are no longer asked)")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def content(
+        interaction: Interaction, retire: app_commands.Range[str, 1, 40] | None = None
+    ) -> None:
+        await h.content(interaction, retire)
+
 
 async def _login(client: TutorBot, token: str) -> None:
     try:

@@ -190,6 +190,13 @@ class Handlers:
             return
         await tell(interaction, await self.uploads.load(interaction.user.id, file))
 
+    @guarded()
+    async def content(self, interaction: Interaction, retire: str | None) -> None:
+        if not can_manage_server(interaction):
+            await tell(interaction, MANAGE_SERVER)
+            return
+        await tell(interaction, await self.uploads.content(interaction.user.id, retire))
+
     # -- games ---------------------------------------------------------------------------
     @guarded()
     async def duel(

@@ -27,6 +27,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, Defaults
 
 from adapters.telegram import redact
+from adapters.telegram.content_admin import ContentAdmin
 from adapters.telegram.errors import ErrorBoundary
 from adapters.telegram.exam import ExamHandlers
 from adapters.telegram.groups import GroupGames, TelegramGamePublisher
@@ -56,7 +57,11 @@ COMMANDS = (
     BotCommand("stop", "No more daily questions"),
     BotCommand("help", "What I can do"),
 )
-ADMIN_COMMANDS = (*COMMANDS, BotCommand("import", "Import a .yaml file (caption or reply)"))
+ADMIN_COMMANDS = (
+    *COMMANDS,
+    BotCommand("import", "Import a .yaml file (caption or reply)"),
+    BotCommand("content", "Loaded packs; /content retire PACK"),
+)
 GROUP_COMMANDS = (
     BotCommand("quiz", "A question for everyone; /quiz 5 for a 5-round quiz"),
     BotCommand("duel", "Reply to a member's message to challenge them"),
@@ -135,6 +140,7 @@ def build_application(
     handlers.register(application)
     core.games.attach(TelegramGamePublisher(application.bot))
     Uploads(core.engine, core.tutor, admins).register(application)
+    ContentAdmin(core.engine, core.tutor, admins).register(application)
     handlers.register_fallback(application)
     application.add_error_handler(ErrorBoundary(core.tutor, processor))
     return application

@@ -15,7 +15,8 @@ from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from adapters.telegram import render
 from adapters.telegram.handlers import TelegramApp
-from bot.content.importer import ImportRefused, import_text
+from bot.content.archive import MAX_ZIP_BYTES, is_archive
+from bot.content.importer import ImportRefused, import_archive, import_text
 from bot.content.yamlsafe import MAX_FILE_BYTES
 from bot.tutor import Tutor
 
@@ -24,7 +25,10 @@ log = logging.getLogger(__name__)
 SUFFIXES = (".yaml", ".yml")
 IMPORT_CAPTION = r"^/import(@\w+)?(\s|$)"
 NOT_ADMIN = "Only admins can import content."
-USAGE = "Send a .yaml file with the caption /import, or reply /import to one."
+USAGE = (
+    "Send a .yaml file, or a .zip of a whole pack folder, with the caption /import, "
+    "or reply /import to one."
+)
 
 
 class Uploads:
@@ -68,29 +72,34 @@ class Uploads:
             await message.reply_text(NOT_ADMIN)
             return
         name = PurePosixPath(document.file_name or "upload.yaml").name
-        if not name.lower().endswith(SUFFIXES):
+        zipped = is_archive(name)
+        if not zipped and not name.lower().endswith(SUFFIXES):
             await message.reply_text(render.escaped(f"{name} is not a .yaml file. {USAGE}"))
             return
-        if document.file_size is not None and document.file_size > MAX_FILE_BYTES:
-            await message.reply_text(_too_big(name, document.file_size))
+        limit = MAX_ZIP_BYTES if zipped else MAX_FILE_BYTES
+        if document.file_size is not None and document.file_size > limit:
+            await message.reply_text(_too_big(name, document.file_size, limit))
             return
         file = await document.get_file()
-        if file.file_size is not None and file.file_size > MAX_FILE_BYTES:
-            await message.reply_text(_too_big(name, file.file_size))
+        if file.file_size is not None and file.file_size > limit:
+            await message.reply_text(_too_big(name, file.file_size, limit))
             return
         data = bytes(await file.download_as_bytearray())
-        if len(data) > MAX_FILE_BYTES:
-            await message.reply_text(_too_big(name, len(data)))
+        if len(data) > limit:
+            await message.reply_text(_too_big(name, len(data), limit))
             return
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            await message.reply_text(
-                render.escaped(f"{name} is not UTF-8 text; nothing was changed.")
-            )
-            return
-        try:
-            report = await import_text(self.engine, name, text)
+            if zipped:
+                report = await import_archive(self.engine, name, data)
+            else:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    await message.reply_text(
+                        render.escaped(f"{name} is not UTF-8 text; nothing was changed.")
+                    )
+                    return
+                report = await import_text(self.engine, name, text)
         except ImportRefused as refused:
             await message.reply_text(render.import_refused(refused.problems))
             return
@@ -104,8 +113,8 @@ class Uploads:
         await message.reply_text(render.import_done(name, report))
 
 
-def _too_big(name: str, size: int) -> str:
+def _too_big(name: str, size: int, limit: int = MAX_FILE_BYTES) -> str:
     return render.escaped(
-        f"{name} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB). "
+        f"{name} is {size:,} bytes; the limit is {limit:,} ({limit // 1024 // 1024} MiB). "
         "Split it into smaller files; nothing was changed."
     )

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import case, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.content.lint import LintResult, Problem, lint_paths, lint_text
+from bot.content.archive import ArchiveRefused, pack_files
+from bot.content.lint import LintResult, Problem, lint_paths, lint_text, lint_texts
 from bot.content.model import ConceptSpec, ContentSet, KnownPack, QuestionSpec
 from bot.store.models import Attempt, Blueprint, Concept, Domain, DomainCount, Meta, Pack, Question
 from bot.store.statements import CONTENT_REVISION
@@ -95,13 +96,24 @@ async def import_text(engine: AsyncEngine, name: str, text: str) -> ImportReport
     return await _import_checked(engine, result)
 
 
+async def import_archive(engine: AsyncEngine, name: str, data: bytes) -> ImportReport:
+    """Import a .zip of a pack folder in one go, all or nothing, like `import_paths`."""
+    try:
+        files = pack_files(name, data)
+    except ArchiveRefused as refused:
+        raise ImportRefused([Problem(name, 1, 1, refused.message)]) from None
+    known = await known_packs(engine)
+    result = lint_texts([(member, text, None) for member, text in files], known)
+    return await _import_checked(engine, result)
+
+
 async def _import_checked(engine: AsyncEngine, result: LintResult) -> ImportReport:
     if not result.ok:
         raise ImportRefused(result.problems)
     async with engine.begin() as conn:
         report = await _apply(conn, result.content, result.whole_packs)
         if report.changed:
-            await _bump_revision(conn)
+            await bump_revision(conn)
     return report
 
 
@@ -259,7 +271,7 @@ async def _sync_items(
     return reclassified
 
 
-async def _bump_revision(conn: AsyncConnection) -> None:
+async def bump_revision(conn: AsyncConnection) -> None:
     current = await conn.scalar(select(Meta.value).where(Meta.key == CONTENT_REVISION))
     if current is None:
         await conn.execute(insert(Meta).values(key=CONTENT_REVISION, value="1"))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot.content.archive import MAX_ZIP_BYTES, ArchiveRefused, is_archive, pack_files
 from bot.content.model import (
     SINGLE_BLUEPRINT_ID,
     BlueprintSpec,
@@ -22,7 +23,7 @@ from bot.content.model import (
     PackSpec,
     QuestionSpec,
 )
-from bot.content.yamlsafe import Map, Pos, Seq, YamlRefused, parse, read_text
+from bot.content.yamlsafe import Map, Pos, Seq, YamlRefused, parse_document, read_text
 
 PACK_ID = re.compile(r"[a-z0-9-]{2,40}")
 CONCEPT_ID = re.compile(r"[a-z0-9-]{1,60}")
@@ -114,11 +115,25 @@ def lint_paths(paths: Iterable[Path], known: Mapping[str, KnownPack] | None = No
         if not path.exists():
             files.append((name, None, Problem(name, 1, 1, "no such file or folder")))
             continue
+        if is_archive(name):
+            files.extend(_archive_files(path))
+            continue
         try:
             files.append((name, read_text(path), None))
         except YamlRefused as exc:
             files.append((name, None, Problem(name, exc.pos.line, exc.pos.column, exc.message)))
     return lint_texts(files, known)
+
+
+def _archive_files(path: Path) -> list[tuple[str, str | None, Problem | None]]:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_ZIP_BYTES:  # before reading it
+            raise ArchiveRefused(f"{name} is {size:,} bytes; the limit is {MAX_ZIP_BYTES:,}")
+        return [(member, text, None) for member, text in pack_files(name, path.read_bytes())]
+    except ArchiveRefused as refused:
+        return [(name, None, Problem(name, 1, 1, refused.message))]
 
 
 def lint_text(name: str, text: str, known: Mapping[str, KnownPack] | None = None) -> LintResult:
@@ -159,6 +174,8 @@ class _Checker:
         # references to resolve once every file is read: (pack, kind, id, file, pos)
         self.references: list[tuple[str, str, str, str, Pos]] = []
         self.pack_refs: list[tuple[str, str, Pos]] = []
+        self.defined_concepts: dict[str, set[str]] = {}
+        self.named_packs: set[str] = set()
 
     # -- reporting ---------------------------------------------------------------
     def report(self, pos: Pos, message: str, file: str | None = None) -> None:
@@ -176,10 +193,12 @@ class _Checker:
             )
             return
         try:
-            doc = parse(text)
+            doc, soft = parse_document(text)
         except YamlRefused as exc:
             self.report(exc.pos, exc.message)
             return
+        for problem in soft:
+            self.report(problem.pos, problem.message)
         if not isinstance(doc, Map):
             self.report(Pos(1, 1), "the file must be a mapping with `pack:` at the top")
             return
@@ -205,9 +224,10 @@ class _Checker:
         self.blueprint_ids[spec.id] = [(b.id, {d.id for d in b.domains}) for b in spec.blueprints]
 
     def pack_spec(self, m: Map) -> PackSpec | None:
-        if not self.keys(m, PACK_KEYS, "pack"):
-            return None
+        keys_ok = self.keys(m, PACK_KEYS, "pack")
         pack_id = self.ident(m, "id", PACK_ID, "pack id")
+        if pack_id is not None:
+            self.named_packs.add(pack_id)  # its files' references are checked even if it fails
         title = self.text(m, "title", TITLE_MAX)
         blueprints: list[BlueprintSpec] | None = None
         single = "blueprints" not in m
@@ -232,7 +252,7 @@ class _Checker:
                 fields = self.blueprint_fields(m)
                 if fields is not None and title is not None:
                     blueprints = [BlueprintSpec(SINGLE_BLUEPRINT_ID, title, *fields)]
-        if pack_id is None or title is None or blueprints is None:
+        if not keys_ok or pack_id is None or title is None or blueprints is None:
             return None
         return PackSpec(
             pack_id, title, tuple(blueprints), source=Path(self.file).name, single_form=single
@@ -259,7 +279,6 @@ class _Checker:
                 continue
             if not self.keys(item, BLUEPRINT_KEYS, "blueprint"):
                 ok = False
-                continue
             bid = self.ident(item, "id", BLUEPRINT_ID, "blueprint id")
             title = self.text(item, "title", TITLE_MAX)
             note = self.text(item, "note", NOTE_MAX) if "note" in item else ""
@@ -276,13 +295,16 @@ class _Checker:
 
     def blueprint_fields(self, m: Map) -> tuple[int, int, int, tuple[DomainSpec, ...]] | None:
         """questions, minutes, pass_percent and domains of the blueprint (or old-form pack) m."""
-        exam = m["exam"]
+        exam = m.get("exam")
         numbers: dict[str, int] = {}
-        if not isinstance(exam, Map):
+        if "exam" not in m:
+            pass  # reported as a missing key
+        elif not isinstance(exam, Map):
             self.report(
                 m.key_pos["exam"], "`exam` must be a mapping of questions, minutes, pass_percent"
             )
-        elif self.keys(exam, EXAM_KEYS, "exam"):
+        else:
+            self.keys(exam, EXAM_KEYS, "exam")
             for key, (low, high) in EXAM_BOUNDS.items():
                 value = self.integer(exam, key, low=low, high=high)
                 if value is not None:
@@ -293,6 +315,8 @@ class _Checker:
         return numbers["questions"], numbers["minutes"], numbers["pass_percent"], tuple(domains)
 
     def domains(self, m: Map) -> list[DomainSpec] | None:
+        if "domains" not in m:
+            return None  # reported as a missing key
         seq = m["domains"]
         if not isinstance(seq, Seq) or not seq:
             self.report(m.key_pos["domains"], "`domains` must be a non-empty list")
@@ -300,28 +324,31 @@ class _Checker:
         result: list[DomainSpec] = []
         ids: set[str] = set()
         ok = True
+        weights: list[int | None] = []
         for item, pos in zip(seq, seq.item_pos, strict=True):
             if not isinstance(item, Map):
                 self.report(pos, "a domain must be a mapping of id, weight, title")
                 ok = False
+                weights.append(None)
                 continue
             if not self.keys(item, DOMAIN_KEYS, "domain"):
                 ok = False
-                continue
             did = self.ident(item, "id", DOMAIN_ID, "domain id")
             weight = self.integer(item, "weight", low=1, high=100)
+            weights.append(weight)
             title = self.text(item, "title", TITLE_MAX)
             short = self.text(item, "short", SHORT_MAX) if "short" in item else ""
+            if did is not None and did in ids:
+                self.report(item.key_pos["id"], f"duplicate domain id {did!r}")
+                ok = False
             if did is None or weight is None or title is None or short is None:
                 ok = False
                 continue
-            if did in ids:
-                self.report(item.key_pos["id"], f"duplicate domain id {did!r}")
-                ok = False
             ids.add(did)
             result.append(DomainSpec(did, title, weight, short or None))
-        total = sum(d.weight for d in result)
-        if ok and total != 100:
+        # The sum is checked whenever every weight could be read, whatever else is wrong.
+        total = sum(w for w in weights if w is not None)
+        if None not in weights and total != 100:
             self.report(m.key_pos["domains"], f"domain weights add up to {total}, not 100")
             ok = False
         return result if ok else None
@@ -340,8 +367,10 @@ class _Checker:
         pack = doc["pack"]
         if not isinstance(pack, str) or not PACK_ID.fullmatch(pack):
             self.report(doc.key_pos["pack"], f"pack id {pack!r} must match [a-z0-9-]{{2,40}}")
-            return
-        self.pack_refs.append((pack, self.file, doc.key_pos["pack"]))
+            # Still check the items, under a name no pack can have, so nothing is imported.
+            pack = f"?{pack}"
+        else:
+            self.pack_refs.append((pack, self.file, doc.key_pos["pack"]))
         kinds = {k for k in ("concepts", "questions") if k in doc}
         if not kinds:
             self.report(doc.pos, "the file holds neither `concepts:` nor `questions:`")
@@ -366,13 +395,15 @@ class _Checker:
 
     # -- items -------------------------------------------------------------------
     def concept(self, pack: str, m: Map, source: str) -> None:
-        if not self.keys(m, CONCEPT_KEYS, "concept"):
-            return
+        keys_ok = self.keys(m, CONCEPT_KEYS, "concept")
         cid = self.ident(m, "id", CONCEPT_ID, "concept id")
         if cid is not None and not self.first_definition(
             self.seen_concepts, pack, cid, m, "concept"
         ):
             cid = None
+        if cid is not None:
+            # Defined, even if invalid: references to it are not reported as well.
+            self.defined_concepts.setdefault(pack, set()).add(cid)
         fields = {
             "name": self.text(m, "name", NAME_MAX),
             "title": self.text(m, "title", TITLE_MAX),
@@ -382,10 +413,14 @@ class _Checker:
         }
         aliases = self.str_list(m, "aliases", NAME_MAX, required=False)
         related = self.str_list(m, "related", 60, required=False)
-        if related:
-            for value, pos in zip(related, m["related"].item_pos, strict=True):
-                self.references.append((pack, "concept", value, self.file, pos))
-        if cid is None or aliases is None or related is None or None in fields.values():
+        self.refer(pack, m, "related")
+        if (
+            not keys_ok
+            or cid is None
+            or aliases is None
+            or related is None
+            or None in fields.values()
+        ):
             return
         self.content.concepts.append(
             ConceptSpec(
@@ -399,8 +434,7 @@ class _Checker:
         )
 
     def question(self, pack: str, m: Map, source: str) -> None:
-        if not self.keys(m, QUESTION_KEYS, "question"):
-            return
+        keys_ok = self.keys(m, QUESTION_KEYS, "question")
         qid = self.ident(m, "id", QUESTION_ID, "question id")
         if qid is not None and not self.first_definition(
             self.seen_questions, pack, qid, m, "question"
@@ -408,9 +442,7 @@ class _Checker:
             qid = None
         classification = self.classification(m)
         concepts = self.str_list(m, "concepts", 60, required=True)
-        if concepts:
-            for value, pos in zip(concepts, m["concepts"].item_pos, strict=True):
-                self.references.append((pack, "concept", value, self.file, pos))
+        self.refer(pack, m, "concepts")
         difficulty = self.integer(m, "difficulty", low=1, high=3)
         scenario = self.text(m, "scenario", SCENARIO_MAX)
         explanation = self.text(m, "explanation", QUESTION_EXPLANATION_MAX)
@@ -428,7 +460,7 @@ class _Checker:
                     )
                     select = None
         fields = (qid, classification, concepts, difficulty, scenario, explanation, options, select)
-        if None in fields:
+        if not keys_ok or None in fields:
             if classification is not None:  # still check its domains, for the report
                 self.classifications.append((None, pack, classification, self.file, m.pos))
             return
@@ -485,6 +517,8 @@ class _Checker:
         return Classification(m.key_pos["domains"], values, False)
 
     def options(self, m: Map) -> list[OptionSpec] | None:
+        if "options" not in m:
+            return None  # reported as a missing key
         seq = m["options"]
         if not isinstance(seq, Seq):
             self.report(m.key_pos["options"], "`options` must be a list")
@@ -498,6 +532,7 @@ class _Checker:
         result: list[OptionSpec] = []
         seen: dict[str, int] = {}
         ok = True
+        any_correct = False
         for index, (item, pos) in enumerate(zip(seq, seq.item_pos, strict=True)):
             if not isinstance(item, Map):
                 self.report(
@@ -507,13 +542,14 @@ class _Checker:
                 continue
             if not self.keys(item, OPTION_KEYS, "option"):
                 ok = False
-                continue
             text = self.text(item, "text", OPTION_TEXT_MAX)
             why = self.text(item, "why", WHY_MAX)
             correct = item.get("correct", False)
             if not isinstance(correct, bool):
                 self.report(item.key_pos["correct"], "`correct` must be true or false")
                 ok = False
+            if correct is True:
+                any_correct = True
             if text is None or why is None:
                 ok = False
                 continue
@@ -523,7 +559,7 @@ class _Checker:
                 ok = False
             seen[norm] = index
             result.append(OptionSpec(text=text, why=why, correct=correct is True))
-        if ok and not any(o.correct for o in result):
+        if not any_correct:
             self.report(m.key_pos["options"], "no option is marked `correct: true`")
             ok = False
         return result if ok else None
@@ -535,7 +571,12 @@ class _Checker:
         for key in m:
             if key not in required | optional:
                 allowed = ", ".join(sorted(required | optional))
-                self.report(m.key_pos[key], f"unknown key {key!r} in {what} (allowed: {allowed})")
+                hint = ""
+                if m.flow and m[key] is None:
+                    hint = "; a comma inside `{...}` ends a value: put text with commas in quotes"
+                self.report(
+                    m.key_pos[key], f"unknown key {key!r} in {what} (allowed: {allowed}){hint}"
+                )
                 ok = False
         for key in sorted(required - set(m)):
             label = f" {m['id']!r}" if isinstance(m.get("id"), str) else ""
@@ -544,6 +585,8 @@ class _Checker:
         return ok
 
     def text(self, m: Map, key: str, limit: int) -> str | None:
+        if key not in m:
+            return None  # reported as a missing key
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.report(m.key_pos[key], f"`{key}` must be text")
@@ -558,6 +601,8 @@ class _Checker:
         return value
 
     def integer(self, m: Map, key: str, low: int, high: int | None = None) -> int | None:
+        if key not in m:
+            return None  # reported as a missing key
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, int):
             self.report(m.key_pos[key], f"`{key}` must be a whole number")
@@ -569,6 +614,8 @@ class _Checker:
         return value
 
     def ident(self, m: Map, key: str, pattern: re.Pattern[str], what: str) -> str | None:
+        if key not in m:
+            return None  # reported as a missing key
         value = m[key]
         if not isinstance(value, str) or not pattern.fullmatch(value):
             self.report(m.key_pos[key], f"{what} {value!r} must match {pattern.pattern}")
@@ -584,12 +631,23 @@ class _Checker:
             self.report(m.key_pos[key], f"`{key}` must be {need}")
             return None
         values: list[str] = []
+        ok = True
         for item, pos in zip(seq, seq.item_pos, strict=True):
             if not isinstance(item, str) or not item.strip() or len(item) > limit:
                 self.report(pos, f"each item of `{key}` must be text of 1 to {limit} characters")
-                return None
+                ok = False
+                continue
             values.append(item.strip())
-        return values
+        return values if ok else None
+
+    def refer(self, pack: str, m: Map, key: str) -> None:
+        """Note each well-formed concept id listed under `key`, to resolve after every file."""
+        seq = m.get(key)
+        if not isinstance(seq, Seq):
+            return
+        for value, pos in zip(seq, seq.item_pos, strict=True):
+            if isinstance(value, str) and value.strip():
+                self.references.append((pack, "concept", value.strip(), self.file, pos))
 
     def first_definition(
         self,
@@ -611,7 +669,7 @@ class _Checker:
 
     # -- across files ------------------------------------------------------------
     def check_cross_references(self) -> None:
-        defined_packs = {p.id for p in self.content.packs} | set(self.known)
+        defined_packs = self.named_packs | set(self.known)
         for pack, file, pos in self.pack_refs:
             if pack not in defined_packs:
                 self.report(
@@ -695,9 +753,7 @@ class _Checker:
 
     def resolvable_concepts(self) -> dict[str, set[str]]:
         """Concept ids each pack will hold after this import."""
-        result: dict[str, set[str]] = {}
-        for concept in self.content.concepts:
-            result.setdefault(concept.pack, set()).add(concept.id)
+        result: dict[str, set[str]] = {p: set(ids) for p, ids in self.defined_concepts.items()}
         for pack, known in self.known.items():
             if pack in self.whole_packs:
                 continue  # a whole pack replaces everything the database had

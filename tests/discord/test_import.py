@@ -72,3 +72,40 @@ async def test_wrong_files_are_refused_before_download(
     assert not fake.downloads
     reply = await upload(bot, admin, "R&D.yaml", "pack: mïni".encode("latin-1"))
     assert "R&D.yaml is not UTF-8 text" in message_text(reply)
+
+
+async def test_manage_server_lists_and_retires_packs_with_content(
+    bot: Harness, fake: FakeDiscord, admin: Member, alice: Member
+) -> None:
+    command = next(c for c in fake.commands["global"] if c["name"] == "content")
+    assert int(command["default_member_permissions"]) == 1 << 5
+    refused = await bot.reply(await bot.fake.slash(alice, "content", []))
+    assert message_text(refused) == "Only members with the Manage Server permission can do that."
+    listed = await bot.reply(await bot.fake.slash(admin, "content", []))
+    assert listed["flags"] & EPHEMERAL
+    assert "mini: " in message_text(listed)
+    assert "4 questions, " in message_text(listed)
+    retire = [{"name": "retire", "type": 3, "value": "nope"}]
+    unknown = await bot.reply(await bot.fake.slash(admin, "content", retire))
+    assert "There is no pack 'nope' (packs: mini); nothing was changed." in message_text(unknown)
+    retire = [{"name": "retire", "type": 3, "value": "mini"}]
+    done = await bot.reply(await bot.fake.slash(admin, "content", retire))
+    assert message_text(done).startswith("Retired pack mini: 4 questions and ")
+    assert not (await bot.app.tutor.bank()).active_questions
+
+
+async def test_a_whole_pack_imports_from_one_zip_attachment(
+    bot: Harness, fake: FakeDiscord, admin: Member
+) -> None:
+    from tests.test_content_archive import minipack_zip, zipped
+
+    reply = await upload(bot, admin, "mini.zip", minipack_zip(**{"extra.yaml": EXTRA.encode()}))
+    assert message_text(reply).splitlines()[0] == "**Imported mini.zip**"
+    bank = await bot.app.tutor.bank()
+    assert {"kms-who", "s3-what"} <= {q.id for q in bank.active_questions}
+    reply = await upload(bot, admin, "evil.zip", zipped({"/abs.yaml": b"a: 1"}, folder=""))
+    assert "a path outside the pack folder; refused" in message_text(reply)
+    downloads = len(fake.downloads)
+    reply = await upload(bot, admin, "big.zip", b"PK", size=6 * 1024 * 1024)
+    assert "the limit is 5,242,880 (5 MiB)" in message_text(reply)
+    assert len(fake.downloads) == downloads

@@ -28,7 +28,7 @@ async def test_commands_are_registered_at_start(bot: Harness) -> None:
         "stopgame",
     ]
     assert admins.params["scope"] == {"type": "chat", "chat_id": 1001}
-    assert [c["command"] for c in admins.params["commands"]][-1] == "import"
+    assert [c["command"] for c in admins.params["commands"]][-2:] == ["import", "content"]
 
 
 async def test_start_welcomes_and_offers_the_daily_question(

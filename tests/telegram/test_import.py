@@ -149,3 +149,47 @@ async def test_other_files_are_refused(bot: Harness, admin: Student) -> None:
     )
     assert "R&D.yaml is not UTF-8 text" in reply["text"]
     assert "Send a .yaml file" in (await bot.reply(admin, "/import"))["text"]
+
+
+async def test_admins_list_and_retire_packs_with_content(bot: Harness, admin: Student) -> None:
+    listed = await bot.reply(admin, "/content")
+    lines = listed["text"].splitlines()
+    assert lines[0].startswith("Content revision ")
+    assert any(line.startswith("mini: ") for line in lines), lines
+    assert any(line.startswith("  4 questions, ") for line in lines), lines
+    unknown = await bot.reply(admin, "/content retire nope")
+    assert unknown["text"] == "There is no pack 'nope' (packs: mini); nothing was changed."
+    usage = await bot.reply(admin, "/content burn mini")
+    assert usage["text"].startswith("/content lists the packs;")
+    retired = await bot.reply(admin, "/content retire mini")
+    assert retired["text"].startswith("Retired pack mini: 4 questions and ")
+    assert not (await bot.tutor.bank()).active_questions  # nothing of it is asked any more
+    listed = await bot.reply(admin, "/content")
+    assert "mini (retired): " in listed["text"]
+
+
+async def test_content_is_for_admins_only(bot: Harness, alice: Student) -> None:
+    reply = await bot.reply(alice, "/content retire mini")
+    assert reply["text"] == "Only admins can manage content."
+    assert (await bot.tutor.bank()).active_questions
+
+
+async def test_admin_imports_a_whole_pack_as_one_zip(bot: Harness, admin: Student) -> None:
+    from tests.test_content_archive import minipack_zip, zipped
+
+    extra = minipack_zip(**{"extra.yaml": EXTRA.encode()})
+    reply = await send_file(bot, admin, "mini.zip", extra, caption="/import")
+    assert reply["text"].splitlines()[0] == "Imported mini.zip"
+    assert "questions: 2 added, 0 updated, 0 retired, 4 unchanged" in reply["text"]
+    bank = await bot.tutor.bank()
+    assert {"kms-who", "s3-what"} <= {q.id for q in bank.active_questions}
+    hostile = zipped({"../evil.yaml": b"pack: mini\n"})
+    reply = await send_file(bot, admin, "evil.zip", hostile, caption="/import")
+    assert reply["text"].splitlines()[0] == "Import refused: 1 problem(s); nothing was changed."
+    assert "a path outside the pack folder; refused" in reply["text"]
+
+
+async def test_a_zip_over_five_mib_is_refused_before_download(bot: Harness, admin: Student) -> None:
+    reply = await send_file(bot, admin, "big.zip", b"PK", caption="/import", size=6 * 1024 * 1024)
+    assert reply["text"].startswith("big.zip is 6,291,456 bytes; the limit is 5,242,880 (5 MiB).")
+    assert not [c for c in bot.fake.calls if c.method in ("getFile", "download")]
