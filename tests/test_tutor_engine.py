@@ -196,7 +196,8 @@ async def test_a_finished_track_is_said_once_instead_of_cycling_silently() -> No
     with pytest.raises(AllSeen) as told:
         await tutor.next_question(ADA)
     assert "answered every question of this track" in told.value.message
-    assert "Send /quiz again to go round them once more" in told.value.message
+    assert "/quiz again to go round them once more" in told.value.message
+    assert "/exam short" in told.value.message and "/track" in told.value.message
     assert "next review is due in " in told.value.message
     assert len(store.asks) == asks  # nothing was asked
     # /quiz again goes round, without being told again until the next review is due
