@@ -181,7 +181,7 @@ class Tutor:
                 OptionView(LETTERS[i], question.options[k].text) for i, k in enumerate(order)
             ),
             select=question.select,
-            domain=bank.domain_title(question.pack, question.domain),
+            domain=bank.domain_label(question.pack, question.domain),
             difficulty=question.difficulty,
             purpose=purpose,
         )

@@ -153,6 +153,7 @@ questions:
 
 # -- migration 0004 on a database that already has content and history ---------------
 
+
 async def _downgrade(engine: AsyncEngine, revision: str) -> None:
     def run(connection: Connection) -> None:
         config = migrate.alembic_config()

@@ -35,6 +35,8 @@ EXAM_SERVICES = (
     "iam-identity-center", "control-tower", "compute-optimizer", "cost-explorer", "budgets",
     "savings-plans", "storage-lens", "cost-usage-reports",
 )  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def bank():  # type: ignore[no-untyped-def]
     result = lint_paths([PACK])

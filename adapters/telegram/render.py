@@ -8,6 +8,7 @@ escape), so the result is always valid HTML within the limit.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -82,8 +83,8 @@ def question(view: QuestionView, *, group: bool = False) -> str:
         ["☀️ ", b("Your daily question"), "\n"] if view.purpose == "daily" else []
     )
     pieces += [
-        b(view.domain),
-        f" · difficulty {view.difficulty}\n\n",
+        b(view.header),
+        "\n\n",
         view.scenario.strip(),
         "\n",
     ]
@@ -91,6 +92,13 @@ def question(view: QuestionView, *, group: bool = False) -> str:
         pieces += ["\n", b(f"{option.letter}."), " ", option.text.strip()]
     pieces += ["\n\n", i(_hint(view, group))]
     return compose(pieces, QUESTION_LIMIT)
+
+
+# What `_hint` writes (a message read back may have lost its italics).
+_HINT = re.compile(
+    r"(?:Everyone here may answer once\. )?"
+    r"(?:Tap the letter of your answer|Select \w+: tap [^\n]*)\."
+)
 
 
 def _hint(view: QuestionView, group: bool) -> str:
@@ -107,6 +115,15 @@ def with_result(question_html: str, result_html: str) -> str:
     """The question message as it reads once answered: the question, a rule, the result."""
     head = question_part(question_html)
     return head + SEPARATOR + result_html
+
+
+def without_hint(question_html: str) -> str:
+    """The question without the italic hint paragraph that ends it (the hint says how to
+    answer, which is over once the result is added)."""
+    body, sep, last = question_html.rpartition("\n\n")
+    if sep and _HINT.fullmatch(re.sub(r"</?i>", "", last)):
+        return body
+    return question_html
 
 
 def question_part(message_html: str) -> str:
@@ -148,23 +165,19 @@ def callback_verdict(fb: Feedback) -> str:
 
 
 def answered(question_html: str, fb: Feedback) -> str:
-    """The question message once answered: the question, a rule, then the verdict and the
-    explanation, in one message (one edit) of at most MESSAGE_LIMIT characters. The
-    explanation is shortened with "…" only when the two do not fit together."""
-    head = question_part(question_html) + SEPARATOR
+    """The question message once answered: the question without its "tap a letter" hint,
+    a rule, then the verdict and the explanation, in one message (one edit) of at most
+    MESSAGE_LIMIT characters. The explanation is shortened with "…" only when the two do
+    not fit together."""
+    head = without_hint(question_part(question_html)) + SEPARATOR
     return head + feedback(fb, MESSAGE_LIMIT - len(head))
 
 
 def feedback(fb: Feedback, limit: int = MESSAGE_LIMIT) -> str:
-    right = "".join(fb.right)
     if fb.correct:
-        pieces: list[Piece | str] = ["✅ ", b("Correct!"), f" The answer is {right}.\n\n"]
+        pieces: list[Piece | str] = ["✅ ", b("Correct!"), f" {fb.verdict}\n\n"]
     else:
-        pieces = [
-            "❌ ",
-            b("Not quite."),
-            f" You chose {''.join(fb.chosen)}; the answer is {right}.\n\n",
-        ]
+        pieces = ["❌ ", b("Not quite."), f" {fb.verdict}\n\n"]
     pieces += [fb.explanation.strip(), "\n"]
     for option in fb.options:
         mark = "✅" if option.correct else "❌"

@@ -24,11 +24,15 @@ async def test_single_answer_flow(bot: Harness, alice: Student) -> None:
     follow_up = await bot.explained(alice, question)
     # one edit of the question: the question, then verdict, explanation, each option's why,
     # and Next / Explain buttons in place of the letters; no second message
-    assert follow_up["question_text"].strip() == question["text"].strip()
+    # ... without the "tap the letter" hint, which is over once answered
+    hint = "Tap the letter of your answer."
+    assert question["text"].strip().endswith(hint)
+    assert follow_up["question_text"].strip() == question["text"].strip().removesuffix(hint).strip()
     assert len(bot.fake.sent(alice.chat_id)) == seen
     assert len(bot.fake.calls_to("editMessageText", alice.chat_id)) == 1
     text = follow_up["text"]
-    assert text.startswith(f"✅ Correct! The answer is {right}.")
+    # the answer by letter and its first words
+    assert text.startswith(f"✅ Correct! The answer is {right} (“")
     for letter in "ABC"[: len(buttons(question))]:
         assert f"\n{letter} " in text
     assert f"{right} ✅ (your pick): " in text
@@ -57,7 +61,8 @@ async def test_a_wrong_answer_shows_the_right_one(bot: Harness, alice: Student) 
     question = await bot.quiz_until(alice, multi=False)
     right, wrong = right_letters(question), wrong_letters(question)
     follow_up = await bot.answer(alice, question, wrong)
-    assert follow_up["text"].startswith(f"❌ Not quite. You chose {wrong}; the answer is {right}.")
+    assert follow_up["text"].startswith(f"❌ Not quite. You chose {wrong} (“")
+    assert f"”); the answer is {right} (“" in follow_up["text"]
     assert f"{wrong} ❌ (your pick): " in follow_up["text"]
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct) == (1, 0)
@@ -104,7 +109,8 @@ async def test_multi_answer_flow_toggles_then_submits(bot: Harness, alice: Stude
     query = await alice.tap(picked, f"Submit {first}{second}")
     assert (await bot.callback_answer(query))["text"].startswith("✅ Correct!")
     follow_up = await bot.explained(alice, question)
-    assert follow_up["text"].startswith(f"✅ Correct! The answer is {first}{second}.")
+    assert follow_up["text"].startswith(f"✅ Correct! The answer is {first} (“")
+    assert f"”) and {second} (“" in follow_up["text"]
     assert [b["text"] for b in buttons(follow_up)][0] == "Next question"  # letters gone
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct) == (1, 1)

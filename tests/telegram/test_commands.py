@@ -43,7 +43,7 @@ async def test_quiz_sends_a_question_with_letter_buttons(bot: Harness, alice: St
     question = await bot.reply(alice, "/quiz")
     letters = [b["text"] for row in question["reply_markup"]["inline_keyboard"] for b in row]
     assert letters[:2] == ["A", "B"]
-    assert "A. " in question["text"] and "difficulty" in question["text"]
+    assert "A. " in question["text"] and "★" in question["text"]
     assert right_letters(question)  # the options are the pack's, in some order
 
 

@@ -213,7 +213,7 @@ async def test_answering_the_daily_question_builds_a_streak(
     assert (await bot.callback_answer(query))["text"].startswith("✅ Correct!")
     feedback = await bot.explained(alice, question)
     text = feedback["text"]
-    assert text.startswith(f"✅ Correct! The answer is {right}.")
+    assert text.startswith(f"✅ Correct! The answer is {right} (“")
     assert explanation_of(question) in " ".join(text.split())
     assert "Daily streak: 1 day(s)." in text
     assert buttons(feedback)[0]["text"] == "Next question"  # the letters are gone
@@ -237,7 +237,7 @@ async def test_answering_the_daily_question_builds_a_streak(
     query = await press_answer(bot, alice, question2, wrong)
     assert (await bot.callback_answer(query))["text"].startswith("❌")
     feedback2 = await bot.explained(alice, question2)
-    assert feedback2["text"].startswith(f"❌ Not quite. You chose {wrong};")
+    assert feedback2["text"].startswith(f"❌ Not quite. You chose {wrong} (“")
     assert explanation_of(question2) in " ".join(feedback2["text"].split())
     assert "Daily streak: 2 day(s)." in feedback2["text"]
 

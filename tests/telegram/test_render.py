@@ -122,12 +122,15 @@ def test_an_answered_question_holds_the_explanation_within_one_message() -> None
         text = render.answered(question, fb)
         assert len(text) <= render.MESSAGE_LIMIT
         visible = parse_html(text)
-        assert text.startswith(question + render.SEPARATOR)
-        assert "❌ Not quite. You chose B; the answer is A." in visible
+        assert text.startswith(render.without_hint(question) + render.SEPARATOR)
+        assert "Tap the letter" not in text
+        assert "❌ Not quite. You chose B (“" in visible
     # a short question leaves room for the whole explanation, unshortened
     small = (OptionFeedback("A", "Glacier", "Cheap.", True, True),)
     fb = Feedback(1, "q", True, ("A",), ("A",), small, "Archive storage.", ())
-    assert render.answered(short, fb) == short + render.SEPARATOR + render.feedback(fb)
+    answered = render.answered(short, fb)
+    assert answered == render.without_hint(short) + render.SEPARATOR + render.feedback(fb)
+    assert "The answer is A (“Glacier”)." in answered
 
 
 def test_multi_answer_keyboards() -> None:
