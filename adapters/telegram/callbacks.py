@@ -6,6 +6,7 @@ question), so buttons keep working across restarts and forged data is refused by
 
     a:<ask>:<letters>   answer the ask with these letters (a letter button, a Submit button)
     t:<ask>:<letters>   show the multi-answer keyboard with these letters picked
+    t:<ask>:<n>:<letters>  the same, for a "Select n" question (more than n picks is refused)
     n                   a next practice question
     x:<concept id>      the concept card (read-only; concept ids are [a-z0-9-]{1,60})
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 MAX_BYTES = 64
 _ANSWER = re.compile(r"a:(\d{1,18}):([A-F]{1,6})")
-_TOGGLE = re.compile(r"t:(\d{1,18}):([A-F]{0,6})")
+_TOGGLE = re.compile(r"t:(\d{1,18}):(?:([1-6]):)?([A-F]{0,6})")
 _EXPLAIN = re.compile(r"x:([a-z0-9-]{1,60})")
 
 
@@ -34,9 +35,11 @@ class Answer:
 class Toggle:
     ask_id: int
     picks: str
+    select: int = 0  # how many the question wants; 0: not said (buttons sent before it was)
 
     def data(self) -> str:
-        return _checked(f"t:{self.ask_id}:{self.picks}")
+        select = f"{self.select}:" if self.select else ""
+        return _checked(f"t:{self.ask_id}:{select}{self.picks}")
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def parse(data: str | None) -> Action | None:
     if match := _ANSWER.fullmatch(data):
         return Answer(int(match.group(1)), match.group(2))
     if match := _TOGGLE.fullmatch(data):
-        return Toggle(int(match.group(1)), match.group(2))
+        return Toggle(int(match.group(1)), match.group(3), int(match.group(2) or 0))
     if match := _EXPLAIN.fullmatch(data):
         return Explain(match.group(1))
     return None

@@ -265,9 +265,13 @@ class Handlers:
         if action.picks == state.picks:
             await query.answer(PICK_FIRST)
             return
+        if state.select and len(action.picks) > state.select:
+            # A further tick once N are picked is refused: no keyboard can submit N+1.
+            await query.answer(render.too_many_picks(state.select, state.picks))
+            return
         await query.answer()
         await message.edit_reply_markup(
-            keyboards.toggles(action.ask_id, state.option_count, action.picks)
+            keyboards.toggles(action.ask_id, state.option_count, action.picks, state.select)
         )
 
     # -- membership ----------------------------------------------------------------------

@@ -28,7 +28,7 @@ def question(view: QuestionView, *, group: bool = False) -> InlineKeyboardMarkup
         return single(view.ask_id, len(view.options))
     if group:
         return combos(view.ask_id, len(view.options), view.select)
-    return toggles(view.ask_id, len(view.options), "")
+    return toggles(view.ask_id, len(view.options), "", view.select)
 
 
 def single(ask_id: int, option_count: int) -> InlineKeyboardMarkup:
@@ -47,21 +47,21 @@ def combos(ask_id: int, option_count: int, select: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(_rows(buttons, 4))
 
 
-def toggles(ask_id: int, option_count: int, picks: str) -> InlineKeyboardMarkup:
+def toggles(ask_id: int, option_count: int, picks: str, select: int = 0) -> InlineKeyboardMarkup:
     """The multi-answer keyboard: the picks live in the buttons themselves, so the state
     survives a restart and needs no storage. Each letter button carries the picks it leads
     to; Submit carries the current picks."""
     letters = [
         InlineKeyboardButton(
             f"{PICKED} {letter}" if letter in picks else letter,
-            callback_data=Toggle(ask_id, callbacks.toggled(picks, letter)).data(),
+            callback_data=Toggle(ask_id, callbacks.toggled(picks, letter), select).data(),
         )
         for letter in LETTERS[:option_count]
     ]
     if picks:
         submit = InlineKeyboardButton(f"Submit {picks}", callback_data=Answer(ask_id, picks).data())
     else:  # nothing picked yet: Submit only redraws, and the press is told to pick first
-        submit = InlineKeyboardButton("Submit", callback_data=Toggle(ask_id, "").data())
+        submit = InlineKeyboardButton("Submit", callback_data=Toggle(ask_id, "", select).data())
     return InlineKeyboardMarkup([*_rows(letters, PER_ROW), [submit]])
 
 
@@ -70,24 +70,26 @@ class ToggleState:
     ask_id: int
     option_count: int
     picks: str
+    select: int = 0
 
 
 def toggle_state(markup: InlineKeyboardMarkup | None) -> ToggleState | None:
     """What a multi-answer keyboard on a message shows (None if it has none)."""
     if markup is None:
         return None
-    ask_ids, count, picks = set(), 0, ""
+    ask_ids, count, picks, select = set(), 0, "", 0
     for row in markup.inline_keyboard[:-1]:  # the last row is Submit
         for button in row:
             action = callbacks.parse(str(button.callback_data))
             if isinstance(action, Toggle):
                 ask_ids.add(action.ask_id)
+                select = action.select
                 if button.text.startswith(PICKED):
                     picks += LETTERS[count]
                 count += 1
     if len(ask_ids) != 1 or count == 0:
         return None
-    return ToggleState(ask_ids.pop(), count, picks)
+    return ToggleState(ask_ids.pop(), count, picks, select)
 
 
 def feedback(fb: Feedback) -> InlineKeyboardMarkup:

@@ -111,6 +111,16 @@ def _hint(view: QuestionView, group: bool) -> str:
     return f"Select {count}: tap the letters, then Submit."
 
 
+def too_many_picks(select: int, picks: str) -> str:
+    """The toast for a tick beyond a "Select N" question's N."""
+    count = NUMBER_WORDS.get(select, str(select))
+    shown = " and ".join(picks)
+    return plain(
+        f"This question wants exactly {count}: you picked {shown}. Untick one first, or Submit.",
+        CALLBACK_ANSWER_LIMIT,
+    )
+
+
 def with_result(question_html: str, result_html: str) -> str:
     """The question message as it reads once answered: the question, a rule, the result."""
     head = question_part(question_html)

@@ -105,6 +105,13 @@ async def test_multi_answer_flow_toggles_then_submits(bot: Harness, alice: Stude
     assert button_data(picked, f"Submit {first}{second}") == (
         f"a:{ask_id_of(question)}:{first}{second}"
     )
+    # two of two picked: a third tick is refused with a toast, the keyboard stays
+    key = (alice.chat_id, question["message_id"])
+    before = bot.fake.messages[key].get("reply_markup")
+    query = await alice.tap(picked, other)
+    toast = (await bot.callback_answer(query))["text"]
+    assert "exactly TWO" in toast and "Untick one first" in toast
+    assert bot.fake.messages[key].get("reply_markup") == before
 
     query = await alice.tap(picked, f"Submit {first}{second}")
     assert (await bot.callback_answer(query))["text"].startswith("✅ Correct!")

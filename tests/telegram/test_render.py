@@ -137,15 +137,18 @@ def test_multi_answer_keyboards() -> None:
     view = question_view("s", "o", count=4, select=2)
     toggles = keyboards.question(view)
     state = keyboards.toggle_state(toggles)
-    assert state == keyboards.ToggleState(123, 4, "")
-    picked = keyboards.toggles(123, 4, "BD")
-    assert keyboards.toggle_state(picked) == keyboards.ToggleState(123, 4, "BD")
+    assert state == keyboards.ToggleState(123, 4, "", 2)
+    picked = keyboards.toggles(123, 4, "BD", 2)
+    assert keyboards.toggle_state(picked) == keyboards.ToggleState(123, 4, "BD", 2)
     assert [b.callback_data for b in picked.inline_keyboard[0]] == [
-        "t:123:ABD",
-        "t:123:D",
-        "t:123:BCD",
-        "t:123:B",
+        "t:123:2:ABD",
+        "t:123:2:D",
+        "t:123:2:BCD",
+        "t:123:2:B",
     ]
+    # keyboards sent before the count was carried still parse (no limit known)
+    assert callbacks.parse("t:123:BD") == callbacks.Toggle(123, "BD", 0)
+    assert callbacks.parse("t:123:2:BD") == callbacks.Toggle(123, "BD", 2)
     assert picked.inline_keyboard[-1][0].callback_data == "a:123:BD"
     combos = keyboards.question(view, group=True)
     assert keyboards.toggle_state(combos) is None
