@@ -289,8 +289,8 @@ class Tutor:
         if wanted in names:
             return bank.concept_views[(names[wanted].pack, names[wanted].id)]
         close = difflib.get_close_matches(wanted, list(names), n=6, cutoff=0.6)
-        suggestions = list(dict.fromkeys(names[c].name for c in close))[:3]
-        raise UnknownConcept(name, suggestions)
+        found = list({names[c].id: names[c] for c in close}.values())[:3]
+        raise UnknownConcept(name, [c.name for c in found], tuple(c.id for c in found))
 
     # -- daily setting -----------------------------------------------------------
     async def daily_setting(self, ref: UserRef) -> DailySetting:

@@ -9,6 +9,8 @@ question), so buttons keep working across restarts and forged data is refused by
     t:<ask>:<n>:<letters>  the same, for a "Select n" question (more than n picks is refused)
     n                   a next practice question
     x:<concept id>      the concept card (read-only; concept ids are [a-z0-9-]{1,60})
+    q:<concept id>      a question on that concept ("Quiz me on this")
+    k / k:<n> / k:<n>:<page>  the card catalogue: categories, or category n's cards
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ MAX_BYTES = 64
 _ANSWER = re.compile(r"a:(\d{1,18}):([A-F]{1,6})")
 _TOGGLE = re.compile(r"t:(\d{1,18}):(?:([1-6]):)?([A-F]{0,6})")
 _EXPLAIN = re.compile(r"x:([a-z0-9-]{1,60})")
+_QUIZ_ON = re.compile(r"q:([a-z0-9-]{1,60})")
+_CATALOGUE = re.compile(r"k(?::(\d{1,3})(?::(\d{1,3}))?)?")
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,26 @@ class Explain:
         return _checked(f"x:{self.concept_id}")
 
 
-Action = Answer | Toggle | NextQuestion | Explain
+@dataclass(frozen=True)
+class QuizOn:
+    concept_id: str
+
+    def data(self) -> str:
+        return _checked(f"q:{self.concept_id}")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    category: int | None = None  # None: the list of categories
+    page: int = 0
+
+    def data(self) -> str:
+        if self.category is None:
+            return "k"
+        return f"k:{self.category}" + (f":{self.page}" if self.page else "")
+
+
+Action = Answer | Toggle | NextQuestion | Explain | QuizOn | Catalogue
 
 
 def _checked(data: str) -> str:
@@ -77,6 +100,11 @@ def parse(data: str | None) -> Action | None:
         return Toggle(int(match.group(1)), match.group(3), int(match.group(2) or 0))
     if match := _EXPLAIN.fullmatch(data):
         return Explain(match.group(1))
+    if match := _QUIZ_ON.fullmatch(data):
+        return QuizOn(match.group(1))
+    if match := _CATALOGUE.fullmatch(data):
+        category = int(match.group(1)) if match.group(1) else None
+        return Catalogue(category, int(match.group(2) or 0))
     return None
 
 

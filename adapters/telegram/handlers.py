@@ -33,7 +33,9 @@ from telegram.ext import (
 )
 
 from adapters.telegram import callbacks, keyboards, render
-from adapters.telegram.callbacks import Answer, Explain, NextQuestion, Toggle
+from adapters.telegram.callbacks import Answer, Catalogue, Explain, NextQuestion, QuizOn, Toggle
+from bot.concepts import Concepts
+from bot.errors import UnknownConcept
 from bot.games.service import Games
 from bot.games.views import Venue
 from bot.tutor import Tutor
@@ -76,6 +78,7 @@ class Handlers:
         self.tutor = tutor
         self.admins = admins
         self.games = games
+        self.concepts = Concepts(tutor)
         # New questions are made a few at a time: a wave of /quiz (they then wait for send
         # tokens anyway) must not fill the database pool ahead of the answers, whose toast
         # the student is waiting for.
@@ -131,9 +134,19 @@ class Handlers:
         message, _user = _message_and_user(update)
         name = " ".join(context.args or []).strip()
         if not name:
-            await message.reply_text("Which concept? For example: /explain S3")
+            catalogue = await self.concepts.catalogue()
+            count = sum(len(c.cards) for c in catalogue)
+            await message.reply_text(
+                render.catalogue_intro(count), reply_markup=keyboards.categories(catalogue)
+            )
             return
-        await message.reply_text(render.concept(await self.tutor.explain(name)))
+        try:
+            card = await self.tutor.explain(name)
+        except UnknownConcept as unknown:  # the suggestions become buttons
+            markup = keyboards.suggestions(unknown.ids, unknown.suggestions)
+            await message.reply_text(render.escaped(unknown.message), reply_markup=markup)
+            return
+        await message.reply_text(render.concept(card), reply_markup=keyboards.concept(card))
 
     async def stats(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)
@@ -227,7 +240,13 @@ class Handlers:
             card = await self.tutor.explain(action.concept_id)
             await query.answer()
             target = query.message.chat.id if query.message else query.from_user.id
-            await context.bot.send_message(target, render.concept(card))
+            await context.bot.send_message(
+                target, render.concept(card), reply_markup=keyboards.concept(card)
+            )
+        elif isinstance(action, QuizOn):
+            await self._quiz_on(query, action, context)
+        elif isinstance(action, Catalogue):
+            await self._catalogue(query, action)
         else:
             await query.answer(NOT_A_BUTTON)
 
@@ -250,6 +269,41 @@ class Handlers:
         # The question message is gone (or too old to edit): the explanation on its own.
         target = message.chat.id if message is not None else query.from_user.id
         await context.bot.send_message(target, render.feedback(fb), reply_markup=markup)
+
+    async def _quiz_on(self, query: CallbackQuery, action: QuizOn, context: Context) -> None:
+        chat = query.message.chat if query.message else None
+        if chat is None or is_group(chat):
+            await query.answer("Quiz me works in our private chat: send me /explain there.")
+            return
+        async with self._asking:
+            view = await self.concepts.quiz_on(user_ref(query.from_user), action.concept_id)
+        await query.answer()
+        sent = await context.bot.send_message(
+            chat.id, render.question(view), reply_markup=keyboards.question(view)
+        )
+        await self.tutor.set_message_ref(view.ask_id, f"{chat.id}:{sent.message_id}")
+
+    async def _catalogue(self, query: CallbackQuery, action: Catalogue) -> None:
+        """The catalogue message, edited in place: categories, or one category's cards."""
+        message = query.message if isinstance(query.message, Message) else None
+        catalogue = await self.concepts.catalogue()
+        if message is None or (action.category is not None and action.category >= len(catalogue)):
+            await query.answer("The cards changed since; send /explain for the list.")
+            return
+        await query.answer()
+        if action.category is None:
+            count = sum(len(c.cards) for c in catalogue)
+            text, markup = render.catalogue_intro(count), keyboards.categories(catalogue)
+        else:
+            category = catalogue[action.category]
+            pages = max(1, -(-len(category.cards) // keyboards.CARDS_PER_PAGE))
+            page = min(action.page, pages - 1)
+            text = render.category_intro(category.name, len(category.cards), page, pages)
+            markup = keyboards.category(catalogue, action.category, page)
+        if message.text:
+            await _edit(message, text, markup)
+        else:
+            await message.reply_text(text, reply_markup=markup)
 
     async def _toggle(self, query: CallbackQuery, action: Toggle) -> None:
         message = query.message if isinstance(query.message, Message) else None

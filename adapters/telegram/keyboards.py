@@ -8,8 +8,9 @@ from itertools import combinations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from adapters.telegram import callbacks
-from adapters.telegram.callbacks import Answer, Explain, NextQuestion, Toggle
-from bot.views import Feedback, QuestionView
+from adapters.telegram.callbacks import Answer, Catalogue, Explain, NextQuestion, QuizOn, Toggle
+from bot.concepts import Category
+from bot.views import ConceptView, Feedback, QuestionView
 
 LETTERS = "ABCDEF"
 PER_ROW = 6
@@ -98,4 +99,59 @@ def feedback(fb: Feedback) -> InlineKeyboardMarkup:
         rows.append(
             [InlineKeyboardButton(f"Explain {card.name}", callback_data=Explain(card.id).data())]
         )
+    return InlineKeyboardMarkup(rows)
+
+
+# -- concept cards ---------------------------------------------------------------------------
+CARDS_PER_PAGE = 24
+MAX_RELATED_BUTTONS = 6
+
+
+def concept(card: ConceptView) -> InlineKeyboardMarkup:
+    """Under a card: a question on it, then its related cards (two a row)."""
+    rows = [[InlineKeyboardButton("Quiz me on this", callback_data=QuizOn(card.id).data())]]
+    related = [
+        InlineKeyboardButton(name, callback_data=Explain(concept_id).data())
+        for concept_id, name in card.related[:MAX_RELATED_BUTTONS]
+    ]
+    rows += _rows(related, 2)
+    rows.append([InlineKeyboardButton("All cards", callback_data=Catalogue().data())])
+    return InlineKeyboardMarkup(rows)
+
+
+def suggestions(ids: tuple[str, ...], names: list[str]) -> InlineKeyboardMarkup | None:
+    """ "Did you mean" as buttons, each opening that card."""
+    buttons = [
+        InlineKeyboardButton(name, callback_data=Explain(concept_id).data())
+        for concept_id, name in zip(ids, names, strict=False)
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, 1)) if buttons else None
+
+
+def categories(catalogue: tuple[Category, ...]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(f"{c.name} ({len(c.cards)})", callback_data=Catalogue(n).data())
+        for n, c in enumerate(catalogue)
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, 2))
+
+
+def category(catalogue: tuple[Category, ...], index: int, page: int) -> InlineKeyboardMarkup:
+    """One category's cards, CARDS_PER_PAGE at a time, with paging and a way back."""
+    cards = catalogue[index].cards
+    shown = cards[page * CARDS_PER_PAGE : (page + 1) * CARDS_PER_PAGE]
+    rows = _rows(
+        [InlineKeyboardButton(c.name, callback_data=Explain(c.id).data()) for c in shown], 3
+    )
+    paging = []
+    if page > 0:
+        paging.append(
+            InlineKeyboardButton("‹ Back", callback_data=Catalogue(index, page - 1).data())
+        )
+    if (page + 1) * CARDS_PER_PAGE < len(cards):
+        paging.append(
+            InlineKeyboardButton("More ›", callback_data=Catalogue(index, page + 1).data())
+        )
+    rows += [paging] if paging else []
+    rows.append([InlineKeyboardButton("« Categories", callback_data=Catalogue().data())])
     return InlineKeyboardMarkup(rows)

@@ -218,6 +218,21 @@ def concept(card: ConceptView) -> str:
     return compose(pieces)
 
 
+def catalogue_intro(card_count: int) -> str:
+    return compose(
+        [
+            b("Concept cards"),
+            f"\n{card_count} cards. Pick a category, or send /explain NAME (e.g. /explain NAT "
+            "gateway).",
+        ]
+    )
+
+
+def category_intro(name: str, count: int, page: int, pages: int) -> str:
+    of = f" · page {page + 1} of {pages}" if pages > 1 else ""
+    return compose([b(name), f"\n{count} card(s){of}. Tap one to read it."])
+
+
 def stats(s: Stats) -> str:
     if not s.answered:
         return "No answers yet. Send /quiz to start."
