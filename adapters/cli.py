@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.discord.errors import DiscordConfigError
+from adapters.reports_cli import content_reports
 from bot.app import start
 from bot.config import Settings, SettingsError, load_settings
 from bot.content.importer import ImportRefused, import_paths, known_packs, lint_with_database
@@ -64,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="+", type=Path)
     imp = content.add_parser("import", help="lint and load YAML files or pack folders")
     imp.add_argument("paths", nargs="+", type=Path)
+    reports = content.add_parser("reports", help="question reports from students")
+    reports.add_argument("--days", type=int, default=None, help="only the last N days")
 
     daily = sub.add_parser("daily", help="the daily question push").add_subparsers(
         dest="action", required=True
@@ -113,6 +116,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await content_lint(settings, args.paths)
     if args.command == "content" and args.action == "import":
         return await content_import(settings, args.paths)
+    if args.command == "content" and args.action == "reports":
+        return await content_reports(settings, args.days)
     if args.command == "db":
         engine = make_engine(settings.database_url)
         try:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.content.importer import has_content, import_paths
 from bot.games.service import Games
+from bot.reports import Reports
 from bot.store import migrate
 from bot.store.db import make_engine
 from bot.store.games import SqlGameStore
+from bot.store.reports import SqlReports
 from bot.store.sql import SqlStore
 from bot.tutor import Tutor
 
@@ -30,6 +32,10 @@ class App:
     store: SqlStore
     tutor: Tutor
     games: Games
+    reports: Reports = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reports = Reports(self.tutor, SqlReports(self.store.db))
 
     async def close(self) -> None:
         self.store.db.dispose()

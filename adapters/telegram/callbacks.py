@@ -11,6 +11,8 @@ question), so buttons keep working across restarts and forged data is refused by
     x:<concept id>      the concept card (read-only; concept ids are [a-z0-9-]{1,60})
     q:<concept id>      a question on that concept ("Quiz me on this")
     k / k:<n> / k:<n>:<page>  the card catalogue: categories, or category n's cards
+    rp:<ask>            "⚑ Report" under feedback: offers the reasons
+    rr:<ask>:<reason>   report the ask's question for that reason
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ MAX_BYTES = 64
 _ANSWER = re.compile(r"a:(\d{1,18}):([A-F]{1,6})")
 _TOGGLE = re.compile(r"t:(\d{1,18}):(?:([1-6]):)?([A-F]{0,6})")
 _EXPLAIN = re.compile(r"x:([a-z0-9-]{1,60})")
+_REPORT = re.compile(r"rp:(\d{1,18})")
+_REASON = re.compile(r"rr:(\d{1,18}):([a-z]{1,12})")
 _QUIZ_ON = re.compile(r"q:([a-z0-9-]{1,60})")
 _CATALOGUE = re.compile(r"k(?::(\d{1,3})(?::(\d{1,3}))?)?")
 
@@ -79,7 +83,24 @@ class Catalogue:
         return f"k:{self.category}" + (f":{self.page}" if self.page else "")
 
 
-Action = Answer | Toggle | NextQuestion | Explain | QuizOn | Catalogue
+@dataclass(frozen=True)
+class Report:
+    ask_id: int
+
+    def data(self) -> str:
+        return _checked(f"rp:{self.ask_id}")
+
+
+@dataclass(frozen=True)
+class ReportReason:
+    ask_id: int
+    reason: str
+
+    def data(self) -> str:
+        return _checked(f"rr:{self.ask_id}:{self.reason}")
+
+
+Action = Answer | Toggle | NextQuestion | Explain | QuizOn | Catalogue | Report | ReportReason
 
 
 def _checked(data: str) -> str:
@@ -100,6 +121,10 @@ def parse(data: str | None) -> Action | None:
         return Toggle(int(match.group(1)), match.group(3), int(match.group(2) or 0))
     if match := _EXPLAIN.fullmatch(data):
         return Explain(match.group(1))
+    if match := _REPORT.fullmatch(data):
+        return Report(int(match.group(1)))
+    if match := _REASON.fullmatch(data):
+        return ReportReason(int(match.group(1)), match.group(2))
     if match := _QUIZ_ON.fullmatch(data):
         return QuizOn(match.group(1))
     if match := _CATALOGUE.fullmatch(data):

@@ -33,11 +33,21 @@ from telegram.ext import (
 )
 
 from adapters.telegram import callbacks, keyboards, render
-from adapters.telegram.callbacks import Answer, Catalogue, Explain, NextQuestion, QuizOn, Toggle
+from adapters.telegram.callbacks import (
+    Answer,
+    Catalogue,
+    Explain,
+    NextQuestion,
+    QuizOn,
+    Report,
+    ReportReason,
+    Toggle,
+)
 from bot.concepts import Concepts
 from bot.errors import UnknownConcept
 from bot.games.service import Games
 from bot.games.views import Venue
+from bot.reports import REASONS, Reports
 from bot.tutor import Tutor
 from bot.views import QuestionView, UserRef
 
@@ -74,8 +84,15 @@ def is_group(chat: Chat) -> bool:
 class Handlers:
     """The student-facing side of the bot."""
 
-    def __init__(self, tutor: Tutor, admins: frozenset[int], games: Games | None = None) -> None:
+    def __init__(
+        self,
+        tutor: Tutor,
+        admins: frozenset[int],
+        games: Games | None = None,
+        reports: Reports | None = None,
+    ) -> None:
         self.tutor = tutor
+        self.reports = reports
         self.admins = admins
         self.games = games
         self.concepts = Concepts(tutor)
@@ -180,7 +197,14 @@ class Handlers:
         await message.reply_text("I do not know that command. Send /help to see what I can do.")
 
     async def stray_text(self, update: Update, context: Context) -> None:
-        message, _user = _message_and_user(update)
+        message, user = _message_and_user(update)
+        replied = message.reply_to_message
+        tag = render.REPORT_TAG.search(replied.text or "") if replied else None
+        if tag and self.reports is not None and message.text:
+            # A reply to "Thanks: reported … Report #id": the optional line of detail.
+            await self.reports.add_note(user_ref(user), int(tag.group(1)), message.text)
+            await message.reply_text("⚑ Added to your report. Thank you!")
+            return
         await message.reply_text(
             "Tap a button under a question to answer it, or send /quiz for a new one."
         )
@@ -247,6 +271,16 @@ class Handlers:
             await self._quiz_on(query, action, context)
         elif isinstance(action, Catalogue):
             await self._catalogue(query, action)
+        elif isinstance(action, Report) and self.reports is not None:
+            await query.answer()
+            target = query.message.chat.id if query.message else query.from_user.id
+            await context.bot.send_message(
+                target,
+                render.escaped(render.REPORT_PROMPT),
+                reply_markup=keyboards.report_reasons(action.ask_id),
+            )
+        elif isinstance(action, ReportReason) and self.reports is not None:
+            await self._report(query, action)
         else:
             await query.answer(NOT_A_BUTTON)
 
@@ -282,6 +316,16 @@ class Handlers:
             chat.id, render.question(view), reply_markup=keyboards.question(view)
         )
         await self.tutor.set_message_ref(view.ask_id, f"{chat.id}:{sent.message_id}")
+
+    async def _report(self, query: CallbackQuery, action: ReportReason) -> None:
+        assert self.reports is not None
+        ref = user_ref(query.from_user)
+        report_id = await self.reports.report(ref, action.ask_id, action.reason)
+        await query.answer("⚑ Thanks, reported.")
+        text = render.report_thanks(report_id, REASONS[action.reason])
+        message = query.message if isinstance(query.message, Message) else None
+        if message is not None and message.text:
+            await _edit(message, text, None)
 
     async def _catalogue(self, query: CallbackQuery, action: Catalogue) -> None:
         """The catalogue message, edited in place: categories, or one category's cards."""

@@ -8,8 +8,18 @@ from itertools import combinations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from adapters.telegram import callbacks
-from adapters.telegram.callbacks import Answer, Catalogue, Explain, NextQuestion, QuizOn, Toggle
+from adapters.telegram.callbacks import (
+    Answer,
+    Catalogue,
+    Explain,
+    NextQuestion,
+    QuizOn,
+    Report,
+    ReportReason,
+    Toggle,
+)
 from bot.concepts import Category
+from bot.reports import REASONS
 from bot.views import ConceptView, Feedback, QuestionView
 
 LETTERS = "ABCDEF"
@@ -99,7 +109,16 @@ def feedback(fb: Feedback) -> InlineKeyboardMarkup:
         rows.append(
             [InlineKeyboardButton(f"Explain {card.name}", callback_data=Explain(card.id).data())]
         )
+    rows.append([InlineKeyboardButton("⚑ Report", callback_data=Report(fb.ask_id).data())])
     return InlineKeyboardMarkup(rows)
+
+
+def report_reasons(ask_id: int) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(label, callback_data=ReportReason(ask_id, code).data())
+        for code, label in REASONS.items()
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, 2))
 
 
 # -- concept cards ---------------------------------------------------------------------------

@@ -233,6 +233,21 @@ def category_intro(name: str, count: int, page: int, pages: int) -> str:
     return compose([b(name), f"\n{count} card(s){of}. Tap one to read it."])
 
 
+REPORT_PROMPT = "⚑ What is wrong with this question?"
+REPORT_TAG = re.compile(r"Report #(\d{1,18})\b")
+
+
+def report_thanks(report_id: int, reason: str) -> str:
+    """The reason message once tapped. Its "Report #id" lets a reply add a line to it."""
+    return compose(
+        [
+            "⚑ Thanks: reported as ",
+            b(reason),
+            f". Report #{report_id}.\nTo add a line of detail, reply to this message (optional).",
+        ]
+    )
+
+
 def stats(s: Stats) -> str:
     if not s.answered:
         return "No answers yet. Send /quiz to start."

@@ -373,3 +373,16 @@ class ChannelDaily(Base):
     ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="SET NULL"))
     message_ref: Mapped[str | None] = mapped_column(String(100))
     reveal_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+class QuestionReport(Base):
+    """A student's report that a question is wrong, unclear, outdated or has a typo."""
+
+    __tablename__ = "question_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

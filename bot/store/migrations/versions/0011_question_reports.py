@@ -1,0 +1,37 @@
+"""question reports: students flag a question (wrong answer, unclear, outdated, typo)
+
+Revision ID: 0011
+Revises: 0007
+Create Date: 2026-11-30 09:50:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "question_reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=20), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["question_id"], ["questions.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_question_reports_created_at", "question_reports", ["created_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_question_reports_created_at", table_name="question_reports")
+    op.drop_table("question_reports")

@@ -1,0 +1,20 @@
+"""`tutor content reports` lists what students reported, newest first."""
+
+from __future__ import annotations
+
+from bot.app import App
+from bot.views import UserRef
+from tests.test_cli import tutor
+
+
+async def test_reports_are_listed_for_admins(app: App, db_url: str) -> None:
+    assert "no question reports" in tutor("content", "reports", db_url=db_url).stdout
+    ref = UserRef("test", "7", "Bea")
+    view = await app.tutor.next_question(ref)
+    report_id = await app.reports.report(ref, view.ask_id, "typo")
+    await app.reports.add_note(ref, report_id, "'recieve' in option A")
+    done = tutor("content", "reports", "--days", "7", db_url=db_url)
+    assert done.returncode == 0, done.stderr
+    assert "1 question report(s) in the last 7 day(s)" in done.stdout
+    assert f"#{report_id} " in done.stdout and f"mini/{view.question_id}: Typo" in done.stdout
+    assert "'recieve' in option A (by Bea)" in done.stdout
