@@ -11,7 +11,7 @@ from bot.daily.channel_daily import ChannelDailies, ChannelPoster, WithChannels
 from bot.daily.channel_store import ChannelDailyStore
 from bot.daily.lock import SweepLock, SweepLockHeld
 from bot.daily.ratelimit import RateLimiter
-from bot.daily.scheduler import SWEEP_EVERY_S, DailyScheduler
+from bot.daily.scheduler import SWEEP_EVERY_S, DailyScheduler, Tick
 from bot.daily.store import DailyStore
 from bot.daily.sweeper import Channel, DailySweeper
 from bot.ports import Notifier
@@ -46,6 +46,7 @@ async def daily_running(
     core: App,
     channels: Mapping[str, Channel],
     posters: Mapping[str, ChannelPoster] | None = None,
+    ticks: Mapping[str, tuple[Tick, float]] | None = None,
 ) -> AsyncIterator[None]:
     """The process's scheduler while the bots run: the sweep job every ~30 s (on SQLite in
     one process only), and the games' deadline tick every GAMES_TICK_S in every process
@@ -65,6 +66,8 @@ async def daily_running(
             work = WithChannels(work, channel_dailies(core, posters))
     scheduler = DailyScheduler(work, clock=utcnow)
     scheduler.add_tick("games-tick", core.games.tick, GAMES_TICK_S)
+    for job_id, (tick, every_s) in (ticks or {}).items():  # e.g. the admins' report digest
+        scheduler.add_tick(job_id, tick, every_s)
     scheduler.start()
     if sweeping:
         log.info(

@@ -3,8 +3,10 @@ admins list the reports (`tutor content reports`) and get a daily summary."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.errors import AskNotFound, TutorError
@@ -20,6 +22,10 @@ REASONS = {
     "typo": "Typo",
 }
 NOTE_MAX = 500
+DIGEST_HOUR_UTC = 8  # admins get the day's reports once a day, from this hour on
+DIGEST_EVERY_S = 600.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class ReportStore(Protocol):
     async def add_note(self, report_id: int, user_id: int, note: str) -> bool: ...
 
     async def since(self, after: datetime | None, limit: int = 500) -> list[ReportRow]: ...
+
+    async def claim_digest(self, day: date) -> bool: ...
 
 
 class NotYourReport(TutorError):
@@ -95,3 +103,20 @@ class Reports:
             + "\n".join(r.line() for r in shown)
             + more
         )
+
+
+class ReportDigest:
+    """The scheduler tick that sends admins the last day's reports once a day: the day is
+    claimed in the database first, so a restart or a second process does not send it twice."""
+
+    def __init__(self, reports: Reports, send: Callable[[str], Awaitable[None]]) -> None:
+        self.reports = reports
+        self.send = send
+
+    async def tick(self, now: datetime) -> None:
+        if now.hour < DIGEST_HOUR_UTC or not await self.reports.store.claim_digest(now.date()):
+            return
+        summary = await self.reports.daily_summary()
+        if summary is not None:
+            await self.send(summary)
+            log.info("sent the daily question-report summary to the admins")

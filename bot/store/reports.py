@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection, Table, insert, select, update
 
 from bot.reports import ReportRow
 from bot.store.database import Database
-from bot.store.models import Ask, Question, QuestionReport, User
+from bot.store.models import Ask, Meta, Question, QuestionReport, User
+
+DIGEST_KEY = "reports_digest_day"
 
 REPORTS: Table = QuestionReport.__table__  # type: ignore[assignment]
 
@@ -60,3 +62,17 @@ class SqlReports:
         if after is not None:
             query = query.where(QuestionReport.created_at > after)
         return [ReportRow(*row) for row in conn.execute(query)]
+
+    async def claim_digest(self, day: date) -> bool:
+        """True once per day: the first caller records the day and sends the summary."""
+        return await self.db.write(self._claim_digest, day.isoformat())
+
+    def _claim_digest(self, conn: Connection, day: str) -> bool:
+        last = conn.scalar(select(Meta.value).where(Meta.key == DIGEST_KEY).with_for_update())
+        if last == day:
+            return False
+        if last is None:
+            conn.execute(insert(Meta).values(key=DIGEST_KEY, value=day))
+        else:
+            conn.execute(update(Meta).where(Meta.key == DIGEST_KEY).values(value=day))
+        return True
