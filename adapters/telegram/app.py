@@ -46,7 +46,7 @@ COMMANDS = (
     BotCommand("quiz", "A practice question now"),
     BotCommand("explain", "A concept card, e.g. /explain S3"),
     BotCommand("stats", "Your progress per exam domain"),
-    BotCommand("daily", "Daily question: /daily HH:MM Area/City, /daily off"),
+    BotCommand("daily", "Daily question: /daily HH:MM CITY, /daily off"),
     BotCommand("stop", "No more daily questions"),
     BotCommand("help", "What I can do"),
 )

@@ -11,6 +11,8 @@ question), so buttons keep working across restarts and forged data is refused by
     x:<concept id>      the concept card (read-only; concept ids are [a-z0-9-]{1,60})
     q:<concept id>      a question on that concept ("Quiz me on this")
     k / k:<n> / k:<n>:<page>  the card catalogue: categories, or category n's cards
+    dt:<HHMM>           the daily question at that time (the /daily time picker)
+    dl                  "Use my location": offers the share-location keyboard
     rp:<ask>            "⚑ Report" under feedback: offers the reasons
     rr:<ask>:<reason>   report the ask's question for that reason
 """
@@ -24,6 +26,7 @@ MAX_BYTES = 64
 _ANSWER = re.compile(r"a:(\d{1,18}):([A-F]{1,6})")
 _TOGGLE = re.compile(r"t:(\d{1,18}):(?:([1-6]):)?([A-F]{0,6})")
 _EXPLAIN = re.compile(r"x:([a-z0-9-]{1,60})")
+_DAILY_TIME = re.compile(r"dt:([01]\d|2[0-3])([0-5]\d)")
 _REPORT = re.compile(r"rp:(\d{1,18})")
 _REASON = re.compile(r"rr:(\d{1,18}):([a-z]{1,12})")
 _QUIZ_ON = re.compile(r"q:([a-z0-9-]{1,60})")
@@ -100,7 +103,32 @@ class ReportReason:
         return _checked(f"rr:{self.ask_id}:{self.reason}")
 
 
-Action = Answer | Toggle | NextQuestion | Explain | QuizOn | Catalogue | Report | ReportReason
+@dataclass(frozen=True)
+class DailyTime:
+    time: str  # HH:MM
+
+    def data(self) -> str:
+        return _checked(f"dt:{self.time.replace(':', '')}")
+
+
+@dataclass(frozen=True)
+class DailyLocation:
+    def data(self) -> str:
+        return "dl"
+
+
+Action = (
+    DailyTime
+    | DailyLocation
+    | Answer
+    | Toggle
+    | NextQuestion
+    | Explain
+    | QuizOn
+    | Catalogue
+    | Report
+    | ReportReason
+)
 
 
 def _checked(data: str) -> str:
@@ -121,6 +149,10 @@ def parse(data: str | None) -> Action | None:
         return Toggle(int(match.group(1)), match.group(3), int(match.group(2) or 0))
     if match := _EXPLAIN.fullmatch(data):
         return Explain(match.group(1))
+    if data == "dl":
+        return DailyLocation()
+    if match := _DAILY_TIME.fullmatch(data):
+        return DailyTime(f"{match.group(1)}:{match.group(2)}")
     if match := _REPORT.fullmatch(data):
         return Report(int(match.group(1)))
     if match := _REASON.fullmatch(data):

@@ -18,6 +18,7 @@ from telegram import (
     ChatMember,
     InlineKeyboardMarkup,
     Message,
+    ReplyKeyboardRemove,
     Update,
     User,
 )
@@ -36,6 +37,8 @@ from adapters.telegram import callbacks, keyboards, render
 from adapters.telegram.callbacks import (
     Answer,
     Catalogue,
+    DailyLocation,
+    DailyTime,
     Explain,
     NextQuestion,
     QuizOn,
@@ -48,6 +51,7 @@ from bot.errors import UnknownConcept
 from bot.games.service import Games
 from bot.games.views import Venue
 from bot.reports import REASONS, Reports
+from bot.schedule_setting import split_daily, zone_at
 from bot.tutor import Tutor
 from bot.views import QuestionView, UserRef
 
@@ -58,7 +62,6 @@ ASKING_AT_ONCE = 4
 NOT_A_BUTTON = "That button is not one of mine. Send /quiz for a question."
 CLOSED = "That question is closed. Send /quiz for a new one."
 PICK_FIRST = "Tap the letters you pick, then Submit."
-DAILY_USAGE = "Use /daily HH:MM Area/City (e.g. /daily 08:30 Europe/Berlin), /daily off, or /daily."
 
 Context = ContextTypes.DEFAULT_TYPE
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
@@ -112,6 +115,9 @@ class Handlers:
             ("stop", self.stop),
         ):
             application.add_handler(CommandHandler(name, callback))
+        application.add_handler(
+            MessageHandler(filters.ChatType.PRIVATE & filters.LOCATION, self.location)
+        )
         application.add_handler(CallbackQueryHandler(self.button))
         application.add_handler(
             ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER)
@@ -173,16 +179,31 @@ class Handlers:
         message, user = _message_and_user(update)
         ref = user_ref(user)
         args = context.args or []
-        if not args:
+        if not args:  # the setting, with a time picker and "use my location" as buttons
             setting = await self.tutor.daily_setting(ref)
-        elif len(args) == 1 and args[0].lower() == "off":
-            setting = await self.tutor.daily_off(ref)
-        elif len(args) <= 2:
-            setting = await self.tutor.set_daily(ref, args[0], args[1] if len(args) > 1 else None)
-        else:
-            await message.reply_text(DAILY_USAGE)
+            await message.reply_text(
+                render.daily_with_picker(setting), reply_markup=keyboards.daily_picker()
+            )
             return
+        if len(args) == 1 and args[0].lower() == "off":
+            setting = await self.tutor.daily_off(ref)
+        else:
+            time, place = split_daily(args)
+            if time is None:  # "/daily Berlin": the zone only, at the time already set
+                time = (await self.tutor.daily_setting(ref)).time
+            setting = await self.tutor.set_daily(ref, time, place)
         await message.reply_text(render.daily(setting))
+
+    async def location(self, update: Update, context: Context) -> None:
+        """A shared location (after "📍 Use my location"): its time zone, found offline."""
+        message, user = _message_and_user(update)
+        if message.location is None:
+            return
+        ref = user_ref(user)
+        zone = zone_at(message.location.latitude, message.location.longitude)
+        current = await self.tutor.daily_setting(ref)
+        setting = await self.tutor.set_daily(ref, current.time, zone)
+        await message.reply_text(render.daily(setting), reply_markup=ReplyKeyboardRemove())
 
     async def stop(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)
@@ -271,6 +292,19 @@ class Handlers:
             await self._quiz_on(query, action, context)
         elif isinstance(action, Catalogue):
             await self._catalogue(query, action)
+        elif isinstance(action, DailyTime):
+            setting = await self.tutor.set_daily(user_ref(query.from_user), action.time, None)
+            await query.answer(f"Daily question at {setting.time} ({setting.timezone})")
+            if isinstance(query.message, Message) and query.message.text:
+                await _edit(query.message, render.daily(setting), None)
+        elif isinstance(action, DailyLocation):
+            await query.answer()
+            target = query.message.chat.id if query.message else query.from_user.id
+            await context.bot.send_message(
+                target,
+                render.escaped(render.LOCATION_PROMPT),
+                reply_markup=keyboards.share_location(),
+            )
         elif isinstance(action, Report) and self.reports is not None:
             await query.answer()
             target = query.message.chat.id if query.message else query.from_user.id

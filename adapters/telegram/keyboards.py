@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 
 from adapters.telegram import callbacks
 from adapters.telegram.callbacks import (
     Answer,
     Catalogue,
+    DailyLocation,
+    DailyTime,
     Explain,
     NextQuestion,
     QuizOn,
@@ -174,3 +181,22 @@ def category(catalogue: tuple[Category, ...], index: int, page: int) -> InlineKe
     rows += [paging] if paging else []
     rows.append([InlineKeyboardButton("« Categories", callback_data=Catalogue().data())])
     return InlineKeyboardMarkup(rows)
+
+
+# -- daily question --------------------------------------------------------------------------
+PICKER_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "19:00", "20:00", "21:00")
+
+
+def daily_picker() -> InlineKeyboardMarkup:
+    """/daily's time picker: common times, and the way to set the zone by location."""
+    times = [InlineKeyboardButton(t, callback_data=DailyTime(t).data()) for t in PICKER_TIMES]
+    where = InlineKeyboardButton("📍 Use my location", callback_data=DailyLocation().data())
+    return InlineKeyboardMarkup([*_rows(times, 4), [where]])
+
+
+def share_location() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton("📍 Share location", request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )

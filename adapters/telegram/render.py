@@ -278,24 +278,34 @@ def daily(setting: DailySetting) -> str:
             [
                 "Daily question: every day at ",
                 b(setting.time),
-                f" ({setting.timezone}).\nChange it with /daily HH:MM Area/City, "
-                "stop it with /daily off.",
+                f" ({setting.timezone}).\nChange it with /daily HH:MM CITY (e.g. /daily 08:30 "
+                "Berlin), stop it with /daily off.",
             ]
         )
     return compose(
         [
             "Daily question: ",
             b("off"),
-            ".\nTurn it on with /daily HH:MM Area/City, e.g. /daily 08:30 Europe/Berlin.",
+            ".\nTurn it on with /daily HH:MM CITY, e.g. /daily 08:30 Berlin.",
         ]
     )
+
+
+def daily_with_picker(setting: DailySetting) -> str:
+    return daily(setting) + escaped("\n\nOr tap a time below (your zone stays as it is).")
+
+
+LOCATION_PROMPT = (
+    "Tap “📍 Share location” below: I only use it to find your time zone (offline), and "
+    "keep nothing but the zone's name."
+)
 
 
 HELP_LINES = (
     ("/quiz", "a practice question now"),
     ("/explain NAME", "the concept card for a service, e.g. /explain S3"),
     ("/stats", "what you have answered, overall and per exam domain"),
-    ("/daily HH:MM Area/City", "a question every day at that time; /daily off stops it"),
+    ("/daily HH:MM CITY", "a question every day at that time, e.g. /daily 08:30 Berlin"),
     ("/stop", "no more daily questions"),
     ("/help", "this help"),
 )

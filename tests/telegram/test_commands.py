@@ -77,8 +77,9 @@ async def test_daily_shows_sets_validates_and_turns_off(bot: Harness, alice: Stu
     assert (setting.enabled, setting.time, setting.timezone) == (True, "08:30", "Europe/Berlin")
 
     assert "not a time of day" in (await bot.reply(alice, "/daily 25:00"))["text"]
-    assert "not a time zone I know" in (await bot.reply(alice, "/daily 07:00 Mars/Olympus"))["text"]
-    assert "/daily HH:MM Area/City" in (await bot.reply(alice, "/daily 1 2 3"))["text"]
+    unknown = (await bot.reply(alice, "/daily 07:00 Mars/Olympus"))["text"]
+    assert "I do not know the place 'Mars/Olympus'" in unknown and "New York" in unknown
+    assert "is not a time. Use HH:MM" in (await bot.reply(alice, "/daily 1 2 3"))["text"]
     unchanged = await bot.tutor.daily_setting(alice.ref)
     assert (unchanged.time, unchanged.timezone) == ("08:30", "Europe/Berlin")
 
