@@ -296,7 +296,7 @@ async def run_chat(settings: Settings) -> int:
 
     app = await start(settings)
     try:
-        return await ConsoleSession(app.tutor, console_user()).run()
+        return await ConsoleSession(app.tutor, console_user(), opened=app.open_questions).run()
     finally:
         await app.close()
 

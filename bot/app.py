@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import Settings
 from bot.content.importer import has_content, import_paths
 from bot.games.service import Games
+from bot.open_question import OpenQuestions
 from bot.reports import Reports
 from bot.store import migrate
 from bot.store.db import make_engine
 from bot.store.games import SqlGameStore
 from bot.store.reports import SqlReports
+from bot.store.skips import SqlSkips
 from bot.store.sql import SqlStore
 from bot.tutor import Tutor
 
@@ -33,9 +35,11 @@ class App:
     tutor: Tutor
     games: Games
     reports: Reports = field(init=False)
+    open_questions: OpenQuestions = field(init=False)
 
     def __post_init__(self) -> None:
         self.reports = Reports(self.tutor, SqlReports(self.store.db))
+        self.open_questions = OpenQuestions(self.tutor, SqlSkips(self.store.db))
 
     async def close(self) -> None:
         self.store.db.dispose()

@@ -139,3 +139,13 @@ def test_db_upgrade(db_url: str) -> None:
     done = tutor("db", "upgrade", db_url=db_url)
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout
+
+
+def test_quiz_while_a_question_is_open_offers_skip(db_url: str, tmp_path: Path) -> None:
+    script = "/quiz\n/quiz\n/skip\nA\n/quit\n"
+    done = tutor("chat", stdin=script, db_url=db_url, content=single_answer_pack(tmp_path))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "You still have a question open" in out and "/skip" in out
+    assert out.count("Answer with one letter") == 2  # the first question, then the new one
+    assert out.count("Correct!") + out.count("Not quite.") == 1

@@ -13,11 +13,13 @@ from typing import TextIO
 from adapters.console import render
 from bot.answers_text import read_answer
 from bot.errors import TutorError
+from bot.open_question import OPEN_NOTICE, OpenQuestions
 from bot.tutor import Tutor
 from bot.views import UserRef
 
 HELP = """Commands:
   /quiz          a practice question
+  /skip          skip the open question (kept as skipped) for a new one
   /explain NAME  the concept card for a service, e.g. /explain S3
   /stats         what you have answered, overall and per exam domain
   /help          this help
@@ -26,10 +28,17 @@ Answer an open question with its letter, e.g. B, or letters for a multi-answer q
 
 
 class ConsoleSession:
-    def __init__(self, tutor: Tutor, user: UserRef, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self,
+        tutor: Tutor,
+        user: UserRef,
+        out: TextIO = sys.stdout,
+        opened: OpenQuestions | None = None,
+    ) -> None:
         self.tutor = tutor
         self.user = user
         self.out = out
+        self.opened = opened
 
     def say(self, text: str) -> None:
         self.out.write(text.rstrip() + "\n\n")
@@ -61,7 +70,12 @@ class ConsoleSession:
             if command in ("/help", "/start"):
                 self.say(HELP)
             elif command == "/quiz":
-                self.say(render.question(await self.tutor.next_question(self.user)))
+                if self.opened is not None and await self.opened.open_ask(self.user):
+                    self.say(f"{OPEN_NOTICE}\nSend /skip to skip it (it is kept as skipped).")
+                else:
+                    self.say(render.question(await self.tutor.next_question(self.user)))
+            elif command == "/skip" and self.opened is not None:
+                self.say(render.question(await self.opened.skip_and_ask(self.user)))
             elif command == "/explain":
                 if not arg.strip():
                     self.say("Which concept? For example: /explain S3")

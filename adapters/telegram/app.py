@@ -122,7 +122,7 @@ def build_application(
         .post_init(post_init)
         .build()
     )
-    handlers = Handlers(core.tutor, admins, core.games, core.reports)
+    handlers = Handlers(core.tutor, admins, core.games, core.reports, core.open_questions)
     GroupGames(core.games).register(application)  # before the private-chat handlers
     handlers.register(application)
     core.games.attach(TelegramGamePublisher(application.bot))

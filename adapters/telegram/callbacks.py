@@ -13,6 +13,7 @@ question), so buttons keep working across restarts and forged data is refused by
     k / k:<n> / k:<n>:<page>  the card catalogue: categories, or category n's cards
     dt:<HHMM>           the daily question at that time (the /daily time picker)
     dl                  "Use my location": offers the share-location keyboard
+    sk:<ask>            skip that open question (kept as skipped) and ask a new one
     rp:<ask>            "⚑ Report" under feedback: offers the reasons
     rr:<ask>:<reason>   report the ask's question for that reason
 """
@@ -27,6 +28,7 @@ _ANSWER = re.compile(r"a:(\d{1,18}):([A-F]{1,6})")
 _TOGGLE = re.compile(r"t:(\d{1,18}):(?:([1-6]):)?([A-F]{0,6})")
 _EXPLAIN = re.compile(r"x:([a-z0-9-]{1,60})")
 _DAILY_TIME = re.compile(r"dt:([01]\d|2[0-3])([0-5]\d)")
+_SKIP = re.compile(r"sk:(\d{1,18})")
 _REPORT = re.compile(r"rp:(\d{1,18})")
 _REASON = re.compile(r"rr:(\d{1,18}):([a-z]{1,12})")
 _QUIZ_ON = re.compile(r"q:([a-z0-9-]{1,60})")
@@ -117,8 +119,17 @@ class DailyLocation:
         return "dl"
 
 
+@dataclass(frozen=True)
+class Skip:
+    ask_id: int
+
+    def data(self) -> str:
+        return _checked(f"sk:{self.ask_id}")
+
+
 Action = (
-    DailyTime
+    Skip
+    | DailyTime
     | DailyLocation
     | Answer
     | Toggle
@@ -149,6 +160,8 @@ def parse(data: str | None) -> Action | None:
         return Toggle(int(match.group(1)), match.group(3), int(match.group(2) or 0))
     if match := _EXPLAIN.fullmatch(data):
         return Explain(match.group(1))
+    if match := _SKIP.fullmatch(data):
+        return Skip(int(match.group(1)))
     if data == "dl":
         return DailyLocation()
     if match := _DAILY_TIME.fullmatch(data):

@@ -44,12 +44,14 @@ from adapters.telegram.callbacks import (
     QuizOn,
     Report,
     ReportReason,
+    Skip,
     Toggle,
 )
 from bot.concepts import Concepts
 from bot.errors import UnknownConcept
 from bot.games.service import Games
 from bot.games.views import Venue
+from bot.open_question import OPEN_NOTICE, OpenQuestions
 from bot.reports import REASONS, Reports
 from bot.schedule_setting import split_daily, zone_at
 from bot.tutor import Tutor
@@ -93,8 +95,10 @@ class Handlers:
         admins: frozenset[int],
         games: Games | None = None,
         reports: Reports | None = None,
+        opened: OpenQuestions | None = None,
     ) -> None:
         self.tutor = tutor
+        self.opened = opened
         self.reports = reports
         self.admins = admins
         self.games = games
@@ -151,6 +155,13 @@ class Handlers:
 
     async def quiz(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)
+        if self.opened is not None and not is_group(message.chat):
+            open_ask = await self.opened.open_ask(user_ref(user))
+            if open_ask is not None:  # say so, and offer to skip it (kept as skipped)
+                await message.reply_text(
+                    render.escaped(OPEN_NOTICE), reply_markup=keyboards.skip_open(open_ask)
+                )
+                return
         await self.send_question(context, message.chat, user)
 
     async def explain(self, update: Update, context: Context) -> None:
@@ -292,6 +303,8 @@ class Handlers:
             await self._quiz_on(query, action, context)
         elif isinstance(action, Catalogue):
             await self._catalogue(query, action)
+        elif isinstance(action, Skip) and self.opened is not None:
+            await self._skip(query, action, context)
         elif isinstance(action, DailyTime):
             setting = await self.tutor.set_daily(user_ref(query.from_user), action.time, None)
             await query.answer(f"Daily question at {setting.time} ({setting.timezone})")
@@ -346,6 +359,21 @@ class Handlers:
         async with self._asking:
             view = await self.concepts.quiz_on(user_ref(query.from_user), action.concept_id)
         await query.answer()
+        sent = await context.bot.send_message(
+            chat.id, render.question(view), reply_markup=keyboards.question(view)
+        )
+        await self.tutor.set_message_ref(view.ask_id, f"{chat.id}:{sent.message_id}")
+
+    async def _skip(self, query: CallbackQuery, action: Skip, context: Context) -> None:
+        chat = query.message.chat if query.message else None
+        if chat is None or self.opened is None:
+            await query.answer(CLOSED)
+            return
+        async with self._asking:
+            view = await self.opened.skip_and_ask(user_ref(query.from_user), action.ask_id)
+        await query.answer("Skipped: it is kept as skipped.")
+        if isinstance(query.message, Message) and query.message.text:
+            await _edit(query.message, render.escaped("Skipped. Here is a new question."), None)
         sent = await context.bot.send_message(
             chat.id, render.question(view), reply_markup=keyboards.question(view)
         )

@@ -23,6 +23,7 @@ from adapters.telegram.callbacks import (
     QuizOn,
     Report,
     ReportReason,
+    Skip,
     Toggle,
 )
 from bot.concepts import Category
@@ -199,4 +200,10 @@ def share_location() -> ReplyKeyboardMarkup:
         [[KeyboardButton("📍 Share location", request_location=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
+    )
+
+
+def skip_open(ask_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Skip it, new question", callback_data=Skip(ask_id).data())]]
     )

@@ -178,6 +178,8 @@ class Ask(Base):
     purpose: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     message_ref: Mapped[str | None] = mapped_column(String(100))
+    # Set when the student moved on without answering (/quiz, then "skip"): kept, not dropped.
+    skipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Attempt(Base):

@@ -224,7 +224,8 @@ async def test_answering_the_daily_question_builds_a_streak(
         "You already answered this question; it was scored once."
     )
     await bot.reply(alice, "/help")  # a later update got through: no second feedback came
-    assert len(bot.fake.calls_to("editMessageText", alice.chat_id)) == 1
+    edits = bot.fake.calls_to("editMessageText", alice.chat_id)
+    assert len([c for c in edits if c.params["message_id"] == question["message_id"]]) == 1
     assert len(bot.fake.sent(alice.chat_id)) == seen + 1  # /help's reply only
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct, stats.streak) == (1, 1, 1)

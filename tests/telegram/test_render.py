@@ -108,6 +108,7 @@ def test_feedback_and_cards_fit_one_message() -> None:
         "Explain S3",
         "Explain S3",
         "Explain S3",
+        "⚑ Report",
     ]
 
 

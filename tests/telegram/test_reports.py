@@ -44,3 +44,23 @@ async def test_a_forged_reason_or_ask_stores_nothing(bot: Harness, alice: Studen
     notice = await bot.callback_answer(await alice.press(question, "rr:999999:typo"))
     assert "no longer available" in notice["text"]
     assert bot.core is not None and await bot.core.reports.recent() == []
+
+
+async def test_quiz_while_a_question_is_open_offers_to_skip_it(
+    bot: Harness, alice: Student
+) -> None:
+    first = await bot.reply(alice, "/quiz")
+    notice = await bot.reply(alice, "/quiz")
+    assert notice["text"].startswith("You still have a question open")
+    assert [b["text"] for b in buttons(notice)] == ["Skip it, new question"]
+    seen = len(bot.fake.sent(alice.chat_id))
+    query = await alice.tap(notice, "Skip it, new question")
+    assert "kept as skipped" in (await bot.callback_answer(query))["text"]
+    second = await bot.next_message(alice.chat_id, seen)
+    assert (
+        buttons(second)
+        and buttons(second)[0]["callback_data"] != buttons(first)[0]["callback_data"]
+    )
+    # the skipped question is kept: it can still be answered from its message
+    follow_up = await bot.answer(alice, first, right_letters(first))
+    assert follow_up["text"].startswith("✅ Correct!")

@@ -1,4 +1,5 @@
-"""question reports: students flag a question (wrong answer, unclear, outdated, typo)
+"""question reports: students flag a question (wrong answer, unclear, outdated, typo);
+asks.skipped_at: an open question the student skipped
 
 Revision ID: 0011
 Revises: 0007
@@ -30,8 +31,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_question_reports_created_at", "question_reports", ["created_at"])
+    with op.batch_alter_table("asks") as batch:
+        batch.add_column(sa.Column("skipped_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("asks") as batch:
+        batch.drop_column("skipped_at")
     op.drop_index("ix_question_reports_created_at", table_name="question_reports")
     op.drop_table("question_reports")
