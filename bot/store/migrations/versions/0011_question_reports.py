@@ -31,12 +31,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_question_reports_created_at", "question_reports", ["created_at"])
-    with op.batch_alter_table("asks") as batch:
-        batch.add_column(sa.Column("skipped_at", sa.DateTime(timezone=True), nullable=True))
+    # Plain ALTER TABLE on both databases (SQLite >= 3.35): a batch copy of `asks` would
+    # drop the old table, and with it (ON DELETE CASCADE) every attempt.
+    op.add_column("asks", sa.Column("skipped_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("asks") as batch:
-        batch.drop_column("skipped_at")
+    op.drop_column("asks", "skipped_at")
     op.drop_index("ix_question_reports_created_at", table_name="question_reports")
     op.drop_table("question_reports")
