@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.discord.errors import DiscordConfigError
+from adapters.reports_cli import content_reports
 from bot.app import start
 from bot.config import Settings, SettingsError, load_settings
 from bot.content.catalog import UnknownPack, catalog, catalog_text, retire_pack, retired_text
@@ -69,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     content.add_parser("list", help="the loaded packs: blueprints, counts, revision")
     retire = content.add_parser("retire", help="stop asking a pack's questions (history kept)")
     retire.add_argument("pack")
+    reports = content.add_parser("reports", help="question reports from students")
+    reports.add_argument("--days", type=int, default=None, help="only the last N days")
 
     daily = sub.add_parser("daily", help="the daily question push").add_subparsers(
         dest="action", required=True
@@ -130,6 +133,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await content_import(settings, args.paths)
     if args.command == "content" and args.action in ("list", "retire"):
         return await content_catalog(settings, args.action, getattr(args, "pack", ""))
+    if args.command == "content" and args.action == "reports":
+        return await content_reports(settings, args.days)
     if args.command == "db":
         engine = make_engine(settings.database_url)
         try:
@@ -328,7 +333,12 @@ async def run_chat(settings: Settings) -> int:
     try:
         daily = PulledDaily(app.tutor, app.engine)
         return await ConsoleSession(
-            app.tutor, console_user(), progress=app.progress, exams=app.exams, daily=daily
+            app.tutor,
+            console_user(),
+            progress=app.progress,
+            exams=app.exams,
+            daily=daily,
+            opened=app.open_questions,
         ).run()
     finally:
         await app.close()

@@ -11,7 +11,7 @@ from bot.daily.channel_daily import ChannelDailies, ChannelPoster, WithChannels
 from bot.daily.channel_store import ChannelDailyStore
 from bot.daily.lock import SweepLock, SweepLockHeld
 from bot.daily.ratelimit import RateLimiter
-from bot.daily.scheduler import SWEEP_EVERY_S, DailyScheduler
+from bot.daily.scheduler import SWEEP_EVERY_S, DailyScheduler, Tick
 from bot.daily.store import DailyStore
 from bot.daily.sweeper import Channel, DailySweeper
 from bot.ports import Notifier
@@ -47,6 +47,7 @@ async def daily_running(
     core: App,
     channels: Mapping[str, Channel],
     posters: Mapping[str, ChannelPoster] | None = None,
+    ticks: Mapping[str, tuple[Tick, float]] | None = None,
 ) -> AsyncIterator[None]:
     """The process's scheduler while the bots run: the sweep job every ~30 s (on SQLite in
     one process only), and the games' deadline tick every GAMES_TICK_S in every process
@@ -67,6 +68,8 @@ async def daily_running(
     scheduler = DailyScheduler(work, clock=utcnow)
     scheduler.add_tick("games-tick", core.games.tick, GAMES_TICK_S)
     scheduler.add_tick("exams-tick", core.exams.tick, EXAMS_TICK_S)
+    for job_id, (tick, every_s) in (ticks or {}).items():  # e.g. the admins' report digest
+        scheduler.add_tick(job_id, tick, every_s)
     scheduler.start()
     if sweeping:
         log.info(

@@ -29,8 +29,10 @@ from adapters.http import serving
 from bot.app import App, start
 from bot.config import Settings
 from bot.daily.channel_daily import ChannelPoster
+from bot.daily.scheduler import Tick
 from bot.daily.sweeper import Channel
 from bot.health import Health
+from bot.reports import DIGEST_EVERY_S, ReportDigest
 
 log = logging.getLogger("tutor.run")
 
@@ -59,20 +61,25 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
                     await platforms.enter_async_context(serving(health, settings.http_listen))
                 channels: dict[str, Channel] = {}
                 posters: dict[str, ChannelPoster] = {}
+                telegram_bot: Bot | None = None
                 if settings.telegram_token is not None:
                     started = await _until_connected(
                         "telegram", lambda: _telegram(platforms, core, settings), health, stop
                     )
                     if started is None:
                         return 0  # stopped before Telegram could be reached
-                    channels["telegram"], check = started
+                    channels["telegram"], check, telegram_bot = started
                     health.add("telegram", check)
                 if settings.discord_token is not None:
                     channels["discord"], posters["discord"], check = await _discord(
                         platforms, core, settings
                     )
                     health.add("discord", check)
-                await platforms.enter_async_context(daily_running(core, channels, posters))
+                ticks: dict[str, tuple[Tick, float]] = {}
+                if telegram_bot is not None and settings.telegram_admin_ids:
+                    digest = telegram_digest(core, telegram_bot, settings.telegram_admin_ids)
+                    ticks["reports-digest"] = (digest, DIGEST_EVERY_S)
+                await platforms.enter_async_context(daily_running(core, channels, posters, ticks))
                 log.info("running; Ctrl-C or SIGTERM stops")
                 await stop.wait()
                 log.info("stopping")
@@ -124,9 +131,24 @@ def _down(reason: str) -> Check:
     return check
 
 
+def telegram_digest(core: App, bot: Bot, admins: frozenset[int]) -> Tick:
+    """The admins named in TELEGRAM_ADMINS get the day's question reports once a day
+    (through the running bot, so within its one send budget)."""
+    from adapters.telegram import render
+
+    async def send(text: str) -> None:
+        for admin in admins:
+            try:
+                await bot.send_message(admin, render.escaped(text))
+            except TelegramError as error:
+                log.warning("could not send the report summary to %s: %s", admin, error)
+
+    return ReportDigest(core.reports, send).tick
+
+
 async def _telegram(
     platforms: AsyncExitStack, core: App, settings: Settings
-) -> tuple[Channel, Check]:
+) -> tuple[Channel, Check, Bot]:
     from adapters.telegram.app import build_application
     from adapters.telegram.app import running as telegram_running
     from adapters.telegram.notifier import TelegramNotifier
@@ -134,7 +156,8 @@ async def _telegram(
     application = build_application(core, settings)
     await platforms.enter_async_context(telegram_running(application, settings))
     notifier = TelegramNotifier(application.bot)
-    return channel(notifier, settings.telegram_daily_rate), telegram_check(application.bot)
+    bot = application.bot
+    return channel(notifier, settings.telegram_daily_rate), telegram_check(bot), bot
 
 
 async def _discord(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -11,12 +11,16 @@ from bot.config import Settings
 from bot.content.importer import has_content, import_paths
 from bot.exams.service import Exams
 from bot.games.service import Games
+from bot.open_question import OpenQuestions
 from bot.progress import Progress
+from bot.reports import Reports
 from bot.store import migrate
 from bot.store.db import make_engine
 from bot.store.exams import SqlExamStore
 from bot.store.games import SqlGameStore
 from bot.store.progress import SqlProgressStore
+from bot.store.reports import SqlReports
+from bot.store.skips import SqlSkips
 from bot.store.sql import SqlStore
 from bot.tutor import Tutor
 
@@ -36,6 +40,12 @@ class App:
     games: Games
     progress: Progress
     exams: Exams
+    reports: Reports = field(init=False)
+    open_questions: OpenQuestions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reports = Reports(self.tutor, SqlReports(self.store.db))
+        self.open_questions = OpenQuestions(self.tutor, SqlSkips(self.store.db))
 
     async def close(self) -> None:
         self.store.db.dispose()

@@ -149,3 +149,8 @@ class Bank:
     def domain_title(self, pack: str, domain: str) -> str:
         found = self.domains.get((pack, domain))
         return found.title if found else domain
+
+    def domain_label(self, pack: str, domain: str) -> str:
+        """The domain's short label for headers (its title when the pack gives none)."""
+        found = self.domains.get((pack, domain))
+        return found.label if found else domain

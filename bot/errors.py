@@ -48,10 +48,12 @@ class NoQuestions(TutorError):
 
 
 class UnknownConcept(TutorError):
-    def __init__(self, name: str, suggestions: list[str]) -> None:
+    def __init__(self, name: str, suggestions: list[str], ids: tuple[str, ...] = ()) -> None:
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"I have no card called {name!r}.{hint}")
+        self.name = name
         self.suggestions = suggestions
+        self.ids = ids  # the suggested cards' ids, in the same order (for buttons)
 
 
 class BadSetting(TutorError):

@@ -9,6 +9,8 @@
   it (Telegram, Discord).
 - `one_line`: text from users made fit for a bounded column: one line, no control
   characters, capped.
+- `stars`: a difficulty as ★★☆; `gist`: the first few words of an option, to name it in
+  feedback ("B (Amazon S3 Glacier Deep…)").
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def one_line(text: str, limit: int) -> str:
     if len(cleaned) <= limit:
         return cleaned
     return cleaned[: limit - 1].rstrip() + "…"
+
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _FENCE = "```"
@@ -61,3 +64,22 @@ def flow(text: str) -> str:
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out)
+
+
+DIFFICULTY_TOP = 3  # the format's difficulty runs 1..3
+
+
+def stars(difficulty: int, top: int = DIFFICULTY_TOP) -> str:
+    """A difficulty as filled and empty stars: 2 -> "★★☆"."""
+    filled = max(0, min(difficulty, top))
+    return "★" * filled + "☆" * (top - filled)
+
+
+def gist(text: str, words: int = 5, limit: int = 40) -> str:
+    """The first few words of `text` on one line, with "…" when something was left out."""
+    all_words = " ".join(text.split()).split(" ")
+    short = " ".join(all_words[:words])
+    cut = len(all_words) > words
+    if len(short) > limit:
+        short, cut = short[: limit - 1].rstrip(), True
+    return short.rstrip(" ,;:.") + "…" if cut else short

@@ -243,7 +243,7 @@ class Tutor:
                 OptionView(LETTERS[i], question.options[k].text) for i, k in enumerate(order)
             ),
             select=question.select,
-            domain=bank.domain_title(question.pack, question.domain),
+            domain=bank.domain_label(question.pack, question.domain),
             difficulty=question.difficulty,
             purpose=purpose,
             review=Tutor.review_label(bank, question) if purpose == "review" else "",
@@ -363,8 +363,8 @@ class Tutor:
         if wanted in names:
             return bank.concept_views[(names[wanted].pack, names[wanted].id)]
         close = difflib.get_close_matches(wanted, list(names), n=6, cutoff=0.6)
-        suggestions = list(dict.fromkeys(names[c].name for c in close))[:3]
-        raise UnknownConcept(name, suggestions)
+        found = list({names[c].id: names[c] for c in close}.values())[:3]
+        raise UnknownConcept(name, [c.name for c in found], tuple(c.id for c in found))
 
     # -- daily setting -----------------------------------------------------------
     async def daily_setting(self, ref: UserRef) -> DailySetting:

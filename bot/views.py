@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.text import DISPLAY_NAME_MAX, one_line
+from bot.text import DISPLAY_NAME_MAX, gist, one_line, stars
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class QuestionView:
     scenario: str
     options: tuple[OptionView, ...]
     select: int
-    domain: str
+    domain: str  # the domain's short label (or its title when the pack gives none)
     difficulty: int
     purpose: str
     review: str = ""  # "🔁 Review · EBS" on a spaced-repetition re-ask; every renderer shows it
@@ -44,6 +44,11 @@ class QuestionView:
     @property
     def letters(self) -> str:
         return "".join(o.letter for o in self.options)
+
+    @property
+    def header(self) -> str:
+        """The one-line heading every platform shows: "Resilient design · ★★☆"."""
+        return f"{self.domain} · {stars(self.difficulty)}"
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,21 @@ class Feedback:
     concepts: tuple[ConceptView, ...]
     purpose: str = "practice"
     streak: int = 0
+
+    def named(self, letters: tuple[str, ...]) -> str:
+        """Options by letter and a few words of their text: 'B (“Amazon S3 Glacier…”)'."""
+        texts = {o.letter: o.text for o in self.options}
+        refs = [f"{x} (“{gist(texts.get(x, ''))}”)" for x in letters]
+        if len(refs) <= 1:
+            return refs[0] if refs else "nothing"
+        return ", ".join(refs[:-1]) + " and " + refs[-1]
+
+    @property
+    def verdict(self) -> str:
+        """The verdict after the word "Correct!" / "Not quite.", the same on every platform."""
+        if self.correct:
+            return f"The answer is {self.named(self.right)}."
+        return f"You chose {self.named(self.chosen)}; the answer is {self.named(self.right)}."
 
 
 @dataclass(frozen=True)

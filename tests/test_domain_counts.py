@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App
-from bot.errors import TutorError
+from bot.errors import AllSeen, TutorError
 from bot.store import migrate
 from bot.store.db import make_engine
 from bot.store.models import Ask, Attempt, DomainCount, Question, User
@@ -47,7 +47,10 @@ async def test_counters_follow_answers(app: App) -> None:
     refs = [UserRef("test", str(i), f"user {i}") for i in range(3)]
     for round_ in range(8):
         for n, ref in enumerate(refs):
-            view = await app.tutor.next_question(ref)
+            try:
+                view = await app.tutor.next_question(ref)
+            except AllSeen:  # said once when all is known; the next /quiz goes round again
+                view = await app.tutor.next_question(ref)
             # Some right, some wrong; a second press of the same ask counts nothing.
             letters = view.letters[: view.select] if (round_ + n) % 3 else view.letters[-1:]
             # A wrong letter count is refused and stores nothing.

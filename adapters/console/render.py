@@ -17,10 +17,6 @@ def width() -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, columns - 2))
 
 
-def stars(difficulty: int) -> str:
-    return "★" * difficulty + "☆" * max(0, 3 - difficulty)
-
-
 def _wrap(text: str, indent: str = "", cols: int | None = None) -> str:
     """Flowing paragraphs wrapped to the width; list items hang, code stays as written."""
     cols = cols or width()
@@ -38,7 +34,7 @@ def _wrap(text: str, indent: str = "", cols: int | None = None) -> str:
 
 def question(view: QuestionView) -> str:
     cols = width()
-    header = f"[{view.domain} · {stars(view.difficulty)}]"
+    header = f"[{view.header}]"
     lines = [view.review] if view.review else []
     lines += [textwrap.fill(header, cols), _wrap(view.scenario, cols=cols), ""]
     for option in view.options:
@@ -63,11 +59,7 @@ def question(view: QuestionView) -> str:
 def feedback(fb: Feedback) -> str:
     cols = width()
     verdict = "Correct!" if fb.correct else "Not quite."
-    right = "".join(fb.right)
-    lines = [
-        f"{verdict} The answer is {right}."
-        + (f" You chose {''.join(fb.chosen)}." if not fb.correct else "")
-    ]
+    lines = [_wrap(f"{verdict} {fb.verdict}", cols=cols)]
     lines.append("")
     for option in fb.options:
         mark = "✓" if option.correct else "✗"

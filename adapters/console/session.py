@@ -20,6 +20,7 @@ from bot.chart import chart_png
 from bot.daily.pull import PulledDaily
 from bot.errors import TutorError
 from bot.exams.service import Exams
+from bot.open_question import OPEN_NOTICE, OpenQuestions
 from bot.ports import Streak
 from bot.progress import MissView, Progress, SessionTally, chart_numbers
 from bot.progress_text import miss_text, misses_text, report_text, summary_text
@@ -28,6 +29,7 @@ from bot.views import UserRef
 
 HELP = """Commands:
   /quiz [TOPIC]  a practice question (of one domain or service: /quiz security)
+  /skip          skip the open question (kept as skipped) for a new one
   /track [NAME]  what you study: the loaded packs and exam blueprints, e.g. /track saa
   /reviews [N]   at most N spaced-repetition reviews a day (default 30)
   /explain NAME  the concept card for a service, e.g. /explain S3
@@ -51,6 +53,7 @@ class ConsoleSession:
         chart_dir: Path | None = None,
         exams: Exams | None = None,
         daily: PulledDaily | None = None,
+        opened: OpenQuestions | None = None,
     ) -> None:
         self.tutor = tutor
         self.exams = exams
@@ -64,6 +67,7 @@ class ConsoleSession:
         self.domains: dict[int, str] = {}  # ask id -> domain of the questions asked here
         self.misses: list[MissView] = []  # the last /misses list, for /retry N and /why N
         self.daily = daily
+        self.opened = opened
 
     def say(self, text: str) -> None:
         self.out.write(text.rstrip() + "\n\n")
@@ -98,9 +102,17 @@ class ConsoleSession:
             if command in ("/help", "/start"):
                 self.say(HELP)
             elif command == "/quiz":
+                if self.opened is not None and await self.opened.open_ask(self.user):
+                    self.say(f"{OPEN_NOTICE}\nSend /skip to skip it (it is kept as skipped).")
+                else:
+                    self.practising = True
+                    topic = arg.strip() or None
+                    view = await self.tutor.next_question(self.user, topic=topic)
+                    self.domains[view.ask_id] = view.domain
+                    self.say(render.question(view))
+            elif command == "/skip" and self.opened is not None:
                 self.practising = True
-                topic = arg.strip() or None
-                view = await self.tutor.next_question(self.user, topic=topic)
+                view = await self.opened.skip_and_ask(self.user)
                 self.domains[view.ask_id] = view.domain
                 self.say(render.question(view))
             elif command == "/track":

@@ -83,9 +83,9 @@ def question(view: QuestionView, *, group: bool = False, title: str | None = Non
     room = DESCRIPTION_LIMIT - len(options) - 2
     description = cut(md(view.scenario), max(200, room)) + "\n\n" + options
     return embed(
-        f"{heading} · {view.domain}",
+        f"{heading} · {view.header}",
         description,
-        footer=f"Difficulty {view.difficulty} · {hint(view, group)}",
+        footer=hint(view, group),
     )
 
 
@@ -98,10 +98,7 @@ def hint(view: QuestionView, group: bool) -> str:
 
 
 def verdict(fb: Feedback) -> str:
-    right = "".join(fb.right)
-    if fb.correct:
-        return f"✅ Correct! The answer is {right}."
-    return f"❌ Not quite. You chose {''.join(fb.chosen)}; the answer is {right}."
+    return f"{'✅ Correct!' if fb.correct else '❌ Not quite.'} {fb.verdict}"
 
 
 def feedback(fb: Feedback) -> discord.Embed:

@@ -53,7 +53,7 @@ COMMANDS = (
     BotCommand("exam", "A timed exam: /exam, /exam short, /exam stop, /exam history"),
     BotCommand("track", "What you study: pick a pack or exam blueprint"),
     BotCommand("reviews", "At most N reviews a day: /reviews 30"),
-    BotCommand("daily", "Daily question: /daily HH:MM Area/City, /daily off"),
+    BotCommand("daily", "Daily question: /daily HH:MM CITY, /daily off"),
     BotCommand("stop", "No more daily questions"),
     BotCommand("help", "What I can do"),
 )
@@ -133,7 +133,7 @@ def build_application(
         .post_init(post_init)
         .build()
     )
-    handlers = Handlers(core.tutor, admins, core.games)
+    handlers = Handlers(core.tutor, admins, core.games, core.reports, core.open_questions)
     GroupGames(core.games).register(application)  # before the private-chat handlers
     ProgressHandlers(core.progress).register(application)  # /stats, /misses and their buttons
     ExamHandlers(core.exams).register(application)  # before the general button handler

@@ -6,10 +6,18 @@ question), so buttons keep working across restarts and forged data is refused by
 
     a:<ask>:<letters>   answer the ask with these letters (a letter button, a Submit button)
     t:<ask>:<letters>   show the multi-answer keyboard with these letters picked
+    t:<ask>:<n>:<letters>  the same, for a "Select n" question (more than n picks is refused)
     n                   a next practice question
     x:<concept id>      the concept card (read-only; concept ids are [a-z0-9-]{1,60})
-    k:<pack/blueprint>  study this track (/track's buttons)
+    k:<pack/blueprint>  study this track (/track's buttons; a '/' tells it from the catalogue)
     d:<domain id>       a practice question of this domain of the user's track
+    q:<concept id>      a question on that concept ("Quiz me on this")
+    k / k:<n> / k:<n>:<page>  the card catalogue: categories, or category n's cards
+    dt:<HHMM>           the daily question at that time (the /daily time picker)
+    dl                  "Use my location": offers the share-location keyboard
+    sk:<ask>            skip that open question (kept as skipped) and ask a new one
+    rp:<ask>            "⚑ Report" under feedback: offers the reasons
+    rr:<ask>:<reason>   report the ask's question for that reason
 """
 
 from __future__ import annotations
@@ -19,10 +27,16 @@ from dataclasses import dataclass
 
 MAX_BYTES = 64
 _ANSWER = re.compile(r"a:(\d{1,18}):([A-F]{1,6})")
-_TOGGLE = re.compile(r"t:(\d{1,18}):([A-F]{0,6})")
+_TOGGLE = re.compile(r"t:(\d{1,18}):(?:([1-6]):)?([A-F]{0,6})")
 _EXPLAIN = re.compile(r"x:([a-z0-9-]{1,60})")
 _TRACK = re.compile(r"k:([A-Za-z0-9_.-]{1,40}/[A-Za-z0-9_.-]{1,40})")
 _DOMAIN = re.compile(r"d:([A-Za-z0-9_.-]{1,40})")
+_DAILY_TIME = re.compile(r"dt:([01]\d|2[0-3])([0-5]\d)")
+_SKIP = re.compile(r"sk:(\d{1,18})")
+_REPORT = re.compile(r"rp:(\d{1,18})")
+_REASON = re.compile(r"rr:(\d{1,18}):([a-z]{1,12})")
+_QUIZ_ON = re.compile(r"q:([a-z0-9-]{1,60})")
+_CATALOGUE = re.compile(r"k(?::(\d{1,3})(?::(\d{1,3}))?)?")
 
 
 @dataclass(frozen=True)
@@ -38,9 +52,11 @@ class Answer:
 class Toggle:
     ask_id: int
     picks: str
+    select: int = 0  # how many the question wants; 0: not said (buttons sent before it was)
 
     def data(self) -> str:
-        return _checked(f"t:{self.ask_id}:{self.picks}")
+        select = f"{self.select}:" if self.select else ""
+        return _checked(f"t:{self.ask_id}:{select}{self.picks}")
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,79 @@ class QuizDomain:
         return _checked(f"d:{self.domain}")
 
 
-Action = Answer | Toggle | NextQuestion | Explain | ChooseTrack | QuizDomain
+@dataclass(frozen=True)
+class QuizOn:
+    concept_id: str
+
+    def data(self) -> str:
+        return _checked(f"q:{self.concept_id}")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    category: int | None = None  # None: the list of categories
+    page: int = 0
+
+    def data(self) -> str:
+        if self.category is None:
+            return "k"
+        return f"k:{self.category}" + (f":{self.page}" if self.page else "")
+
+
+@dataclass(frozen=True)
+class Report:
+    ask_id: int
+
+    def data(self) -> str:
+        return _checked(f"rp:{self.ask_id}")
+
+
+@dataclass(frozen=True)
+class ReportReason:
+    ask_id: int
+    reason: str
+
+    def data(self) -> str:
+        return _checked(f"rr:{self.ask_id}:{self.reason}")
+
+
+@dataclass(frozen=True)
+class DailyTime:
+    time: str  # HH:MM
+
+    def data(self) -> str:
+        return _checked(f"dt:{self.time.replace(':', '')}")
+
+
+@dataclass(frozen=True)
+class DailyLocation:
+    def data(self) -> str:
+        return "dl"
+
+
+@dataclass(frozen=True)
+class Skip:
+    ask_id: int
+
+    def data(self) -> str:
+        return _checked(f"sk:{self.ask_id}")
+
+
+Action = (
+    Skip
+    | DailyTime
+    | DailyLocation
+    | Answer
+    | Toggle
+    | NextQuestion
+    | Explain
+    | QuizOn
+    | Catalogue
+    | Report
+    | ReportReason
+    | ChooseTrack
+    | QuizDomain
+)
 
 
 def _checked(data: str) -> str:
@@ -91,13 +179,28 @@ def parse(data: str | None) -> Action | None:
     if match := _ANSWER.fullmatch(data):
         return Answer(int(match.group(1)), match.group(2))
     if match := _TOGGLE.fullmatch(data):
-        return Toggle(int(match.group(1)), match.group(2))
+        return Toggle(int(match.group(1)), match.group(3), int(match.group(2) or 0))
     if match := _EXPLAIN.fullmatch(data):
         return Explain(match.group(1))
     if match := _TRACK.fullmatch(data):
         return ChooseTrack(match.group(1))
     if match := _DOMAIN.fullmatch(data):
         return QuizDomain(match.group(1))
+    if match := _SKIP.fullmatch(data):
+        return Skip(int(match.group(1)))
+    if data == "dl":
+        return DailyLocation()
+    if match := _DAILY_TIME.fullmatch(data):
+        return DailyTime(f"{match.group(1)}:{match.group(2)}")
+    if match := _REPORT.fullmatch(data):
+        return Report(int(match.group(1)))
+    if match := _REASON.fullmatch(data):
+        return ReportReason(int(match.group(1)), match.group(2))
+    if match := _QUIZ_ON.fullmatch(data):
+        return QuizOn(match.group(1))
+    if match := _CATALOGUE.fullmatch(data):
+        category = int(match.group(1)) if match.group(1) else None
+        return Catalogue(category, int(match.group(2) or 0))
     return None
 
 

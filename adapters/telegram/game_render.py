@@ -105,7 +105,7 @@ def round_question(view: RoundView) -> Rendered:
     pieces: list[Piece | str] = [
         *head,
         f" · {view.seconds} s\n",
-        i(f"{q.domain} · difficulty {q.difficulty}"),
+        i(q.header),
         "\n\n",
         q.scenario.strip(),
         "\n",

@@ -18,6 +18,7 @@ from telegram import (
     ChatMember,
     InlineKeyboardMarkup,
     Message,
+    ReplyKeyboardRemove,
     Update,
     User,
 )
@@ -35,15 +36,27 @@ from telegram.ext import (
 from adapters.telegram import callbacks, keyboards, render
 from adapters.telegram.callbacks import (
     Answer,
+    Catalogue,
     ChooseTrack,
+    DailyLocation,
+    DailyTime,
     Explain,
     NextQuestion,
     QuizDomain,
+    QuizOn,
+    Report,
+    ReportReason,
+    Skip,
     Toggle,
 )
 from bot import tracks
+from bot.concepts import Concepts
+from bot.errors import UnknownConcept
 from bot.games.service import Games
 from bot.games.views import Venue
+from bot.open_question import OPEN_NOTICE, OpenQuestions
+from bot.reports import REASONS, Reports
+from bot.schedule_setting import split_daily, zone_at
 from bot.tutor import Tutor
 from bot.views import QuestionView, UserRef
 
@@ -54,7 +67,6 @@ ASKING_AT_ONCE = 4
 NOT_A_BUTTON = "That button is not one of mine. Send /quiz for a question."
 CLOSED = "That question is closed. Send /quiz for a new one."
 PICK_FIRST = "Tap the letters you pick, then Submit."
-DAILY_USAGE = "Use /daily HH:MM Area/City (e.g. /daily 08:30 Europe/Berlin), /daily off, or /daily."
 
 Context = ContextTypes.DEFAULT_TYPE
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
@@ -80,10 +92,20 @@ def is_group(chat: Chat) -> bool:
 class Handlers:
     """The student-facing side of the bot."""
 
-    def __init__(self, tutor: Tutor, admins: frozenset[int], games: Games | None = None) -> None:
+    def __init__(
+        self,
+        tutor: Tutor,
+        admins: frozenset[int],
+        games: Games | None = None,
+        reports: Reports | None = None,
+        opened: OpenQuestions | None = None,
+    ) -> None:
         self.tutor = tutor
+        self.opened = opened
+        self.reports = reports
         self.admins = admins
         self.games = games
+        self.concepts = Concepts(tutor)
         # New questions are made a few at a time: a wave of /quiz (they then wait for send
         # tokens anyway) must not fill the database pool ahead of the answers, whose toast
         # the student is waiting for.
@@ -101,6 +123,9 @@ class Handlers:
             ("stop", self.stop),
         ):
             application.add_handler(CommandHandler(name, callback))
+        application.add_handler(
+            MessageHandler(filters.ChatType.PRIVATE & filters.LOCATION, self.location)
+        )
         application.add_handler(CallbackQueryHandler(self.button))
         application.add_handler(
             ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER)
@@ -135,6 +160,13 @@ class Handlers:
     async def quiz(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)
         topic = " ".join(context.args or []).strip() or None
+        if self.opened is not None and not is_group(message.chat):
+            open_ask = await self.opened.open_ask(user_ref(user))
+            if open_ask is not None:  # say so, and offer to skip it (kept as skipped)
+                await message.reply_text(
+                    render.escaped(OPEN_NOTICE), reply_markup=keyboards.skip_open(open_ask)
+                )
+                return
         await self.send_question(context, message.chat, user, topic)
 
     async def track(self, update: Update, context: Context) -> None:
@@ -157,24 +189,49 @@ class Handlers:
         message, _user = _message_and_user(update)
         name = " ".join(context.args or []).strip()
         if not name:
-            await message.reply_text("Which concept? For example: /explain S3")
+            catalogue = await self.concepts.catalogue()
+            count = sum(len(c.cards) for c in catalogue)
+            await message.reply_text(
+                render.catalogue_intro(count), reply_markup=keyboards.categories(catalogue)
+            )
             return
-        await message.reply_text(render.concept(await self.tutor.explain(name)))
+        try:
+            card = await self.tutor.explain(name)
+        except UnknownConcept as unknown:  # the suggestions become buttons
+            markup = keyboards.suggestions(unknown.ids, unknown.suggestions)
+            await message.reply_text(render.escaped(unknown.message), reply_markup=markup)
+            return
+        await message.reply_text(render.concept(card), reply_markup=keyboards.concept(card))
 
     async def daily(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)
         ref = user_ref(user)
         args = context.args or []
-        if not args:
+        if not args:  # the setting, with a time picker and "use my location" as buttons
             setting = await self.tutor.daily_setting(ref)
-        elif len(args) == 1 and args[0].lower() == "off":
-            setting = await self.tutor.daily_off(ref)
-        elif len(args) <= 2:
-            setting = await self.tutor.set_daily(ref, args[0], args[1] if len(args) > 1 else None)
-        else:
-            await message.reply_text(DAILY_USAGE)
+            await message.reply_text(
+                render.daily_with_picker(setting), reply_markup=keyboards.daily_picker()
+            )
             return
+        if len(args) == 1 and args[0].lower() == "off":
+            setting = await self.tutor.daily_off(ref)
+        else:
+            time, place = split_daily(args)
+            if time is None:  # "/daily Berlin": the zone only, at the time already set
+                time = (await self.tutor.daily_setting(ref)).time
+            setting = await self.tutor.set_daily(ref, time, place)
         await message.reply_text(render.daily(setting))
+
+    async def location(self, update: Update, context: Context) -> None:
+        """A shared location (after "📍 Use my location"): its time zone, found offline."""
+        message, user = _message_and_user(update)
+        if message.location is None:
+            return
+        ref = user_ref(user)
+        zone = zone_at(message.location.latitude, message.location.longitude)
+        current = await self.tutor.daily_setting(ref)
+        setting = await self.tutor.set_daily(ref, current.time, zone)
+        await message.reply_text(render.daily(setting), reply_markup=ReplyKeyboardRemove())
 
     async def stop(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)
@@ -189,7 +246,14 @@ class Handlers:
         await message.reply_text("I do not know that command. Send /help to see what I can do.")
 
     async def stray_text(self, update: Update, context: Context) -> None:
-        message, _user = _message_and_user(update)
+        message, user = _message_and_user(update)
+        replied = message.reply_to_message
+        tag = render.REPORT_TAG.search(replied.text or "") if replied else None
+        if tag and self.reports is not None and message.text:
+            # A reply to "Thanks: reported … Report #id": the optional line of detail.
+            await self.reports.add_note(user_ref(user), int(tag.group(1)), message.text)
+            await message.reply_text("⚑ Added to your report. Thank you!")
+            return
         await message.reply_text(
             "Tap a button under a question to answer it, or send /quiz for a new one."
         )
@@ -263,7 +327,38 @@ class Handlers:
             card = await self.tutor.explain(action.concept_id)
             await query.answer()
             target = query.message.chat.id if query.message else query.from_user.id
-            await context.bot.send_message(target, render.concept(card))
+            await context.bot.send_message(
+                target, render.concept(card), reply_markup=keyboards.concept(card)
+            )
+        elif isinstance(action, QuizOn):
+            await self._quiz_on(query, action, context)
+        elif isinstance(action, Catalogue):
+            await self._catalogue(query, action)
+        elif isinstance(action, Skip) and self.opened is not None:
+            await self._skip(query, action, context)
+        elif isinstance(action, DailyTime):
+            setting = await self.tutor.set_daily(user_ref(query.from_user), action.time, None)
+            await query.answer(f"Daily question at {setting.time} ({setting.timezone})")
+            if isinstance(query.message, Message) and query.message.text:
+                await _edit(query.message, render.daily(setting), None)
+        elif isinstance(action, DailyLocation):
+            await query.answer()
+            target = query.message.chat.id if query.message else query.from_user.id
+            await context.bot.send_message(
+                target,
+                render.escaped(render.LOCATION_PROMPT),
+                reply_markup=keyboards.share_location(),
+            )
+        elif isinstance(action, Report) and self.reports is not None:
+            await query.answer()
+            target = query.message.chat.id if query.message else query.from_user.id
+            await context.bot.send_message(
+                target,
+                render.escaped(render.REPORT_PROMPT),
+                reply_markup=keyboards.report_reasons(action.ask_id),
+            )
+        elif isinstance(action, ReportReason) and self.reports is not None:
+            await self._report(query, action)
         else:
             await query.answer(NOT_A_BUTTON)
 
@@ -287,6 +382,66 @@ class Handlers:
         target = message.chat.id if message is not None else query.from_user.id
         await context.bot.send_message(target, render.feedback(fb), reply_markup=markup)
 
+    async def _quiz_on(self, query: CallbackQuery, action: QuizOn, context: Context) -> None:
+        chat = query.message.chat if query.message else None
+        if chat is None or is_group(chat):
+            await query.answer("Quiz me works in our private chat: send me /explain there.")
+            return
+        async with self._asking:
+            view = await self.concepts.quiz_on(user_ref(query.from_user), action.concept_id)
+        await query.answer()
+        sent = await context.bot.send_message(
+            chat.id, render.question(view), reply_markup=keyboards.question(view)
+        )
+        await self.tutor.set_message_ref(view.ask_id, f"{chat.id}:{sent.message_id}")
+
+    async def _skip(self, query: CallbackQuery, action: Skip, context: Context) -> None:
+        chat = query.message.chat if query.message else None
+        if chat is None or self.opened is None:
+            await query.answer(CLOSED)
+            return
+        async with self._asking:
+            view = await self.opened.skip_and_ask(user_ref(query.from_user), action.ask_id)
+        await query.answer("Skipped: it is kept as skipped.")
+        if isinstance(query.message, Message) and query.message.text:
+            await _edit(query.message, render.escaped("Skipped. Here is a new question."), None)
+        sent = await context.bot.send_message(
+            chat.id, render.question(view), reply_markup=keyboards.question(view)
+        )
+        await self.tutor.set_message_ref(view.ask_id, f"{chat.id}:{sent.message_id}")
+
+    async def _report(self, query: CallbackQuery, action: ReportReason) -> None:
+        assert self.reports is not None
+        ref = user_ref(query.from_user)
+        report_id = await self.reports.report(ref, action.ask_id, action.reason)
+        await query.answer("⚑ Thanks, reported.")
+        text = render.report_thanks(report_id, REASONS[action.reason])
+        message = query.message if isinstance(query.message, Message) else None
+        if message is not None and message.text:
+            await _edit(message, text, None)
+
+    async def _catalogue(self, query: CallbackQuery, action: Catalogue) -> None:
+        """The catalogue message, edited in place: categories, or one category's cards."""
+        message = query.message if isinstance(query.message, Message) else None
+        catalogue = await self.concepts.catalogue()
+        if message is None or (action.category is not None and action.category >= len(catalogue)):
+            await query.answer("The cards changed since; send /explain for the list.")
+            return
+        await query.answer()
+        if action.category is None:
+            count = sum(len(c.cards) for c in catalogue)
+            text, markup = render.catalogue_intro(count), keyboards.categories(catalogue)
+        else:
+            category = catalogue[action.category]
+            pages = max(1, -(-len(category.cards) // keyboards.CARDS_PER_PAGE))
+            page = min(action.page, pages - 1)
+            text = render.category_intro(category.name, len(category.cards), page, pages)
+            markup = keyboards.category(catalogue, action.category, page)
+        if message.text:
+            await _edit(message, text, markup)
+        else:
+            await message.reply_text(text, reply_markup=markup)
+
     async def _toggle(self, query: CallbackQuery, action: Toggle) -> None:
         message = query.message if isinstance(query.message, Message) else None
         state = keyboards.toggle_state(message.reply_markup) if message else None
@@ -301,9 +456,13 @@ class Handlers:
         if action.picks == state.picks:
             await query.answer(PICK_FIRST)
             return
+        if state.select and len(action.picks) > state.select:
+            # A further tick once N are picked is refused: no keyboard can submit N+1.
+            await query.answer(render.too_many_picks(state.select, state.picks))
+            return
         await query.answer()
         await message.edit_reply_markup(
-            keyboards.toggles(action.ask_id, state.option_count, action.picks)
+            keyboards.toggles(action.ask_id, state.option_count, action.picks, state.select)
         )
 
     # -- membership ----------------------------------------------------------------------

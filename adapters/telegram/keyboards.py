@@ -6,19 +6,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 
 from adapters.telegram import callbacks
 from adapters.telegram.callbacks import (
     Answer,
+    Catalogue,
     ChooseTrack,
+    DailyLocation,
+    DailyTime,
     Explain,
     NextQuestion,
     QuizDomain,
+    QuizOn,
+    Report,
+    ReportReason,
+    Skip,
     Toggle,
 )
+from bot.concepts import Category
+from bot.reports import REASONS
 from bot.tracks import TrackMenu
-from bot.views import Feedback, QuestionView
+from bot.views import ConceptView, Feedback, QuestionView
 
 LETTERS = "ABCDEF"
 PER_ROW = 6
@@ -37,7 +51,7 @@ def question(view: QuestionView, *, group: bool = False) -> InlineKeyboardMarkup
         return single(view.ask_id, len(view.options))
     if group:
         return combos(view.ask_id, len(view.options), view.select)
-    return toggles(view.ask_id, len(view.options), "")
+    return toggles(view.ask_id, len(view.options), "", view.select)
 
 
 def single(ask_id: int, option_count: int) -> InlineKeyboardMarkup:
@@ -56,21 +70,21 @@ def combos(ask_id: int, option_count: int, select: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(_rows(buttons, 4))
 
 
-def toggles(ask_id: int, option_count: int, picks: str) -> InlineKeyboardMarkup:
+def toggles(ask_id: int, option_count: int, picks: str, select: int = 0) -> InlineKeyboardMarkup:
     """The multi-answer keyboard: the picks live in the buttons themselves, so the state
     survives a restart and needs no storage. Each letter button carries the picks it leads
     to; Submit carries the current picks."""
     letters = [
         InlineKeyboardButton(
             f"{PICKED} {letter}" if letter in picks else letter,
-            callback_data=Toggle(ask_id, callbacks.toggled(picks, letter)).data(),
+            callback_data=Toggle(ask_id, callbacks.toggled(picks, letter), select).data(),
         )
         for letter in LETTERS[:option_count]
     ]
     if picks:
         submit = InlineKeyboardButton(f"Submit {picks}", callback_data=Answer(ask_id, picks).data())
     else:  # nothing picked yet: Submit only redraws, and the press is told to pick first
-        submit = InlineKeyboardButton("Submit", callback_data=Toggle(ask_id, "").data())
+        submit = InlineKeyboardButton("Submit", callback_data=Toggle(ask_id, "", select).data())
     return InlineKeyboardMarkup([*_rows(letters, PER_ROW), [submit]])
 
 
@@ -79,24 +93,26 @@ class ToggleState:
     ask_id: int
     option_count: int
     picks: str
+    select: int = 0
 
 
 def toggle_state(markup: InlineKeyboardMarkup | None) -> ToggleState | None:
     """What a multi-answer keyboard on a message shows (None if it has none)."""
     if markup is None:
         return None
-    ask_ids, count, picks = set(), 0, ""
+    ask_ids, count, picks, select = set(), 0, "", 0
     for row in markup.inline_keyboard[:-1]:  # the last row is Submit
         for button in row:
             action = callbacks.parse(str(button.callback_data))
             if isinstance(action, Toggle):
                 ask_ids.add(action.ask_id)
+                select = action.select
                 if button.text.startswith(PICKED):
                     picks += LETTERS[count]
                 count += 1
     if len(ask_ids) != 1 or count == 0:
         return None
-    return ToggleState(ask_ids.pop(), count, picks)
+    return ToggleState(ask_ids.pop(), count, picks, select)
 
 
 def feedback(fb: Feedback) -> InlineKeyboardMarkup:
@@ -105,6 +121,7 @@ def feedback(fb: Feedback) -> InlineKeyboardMarkup:
         rows.append(
             [InlineKeyboardButton(f"Explain {card.name}", callback_data=Explain(card.id).data())]
         )
+    rows.append([InlineKeyboardButton("⚑ Report", callback_data=Report(fb.ask_id).data())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -127,3 +144,89 @@ def domains(options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
         for domain, label in options
     ]
     return InlineKeyboardMarkup(_rows(buttons, 2))
+def report_reasons(ask_id: int) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(label, callback_data=ReportReason(ask_id, code).data())
+        for code, label in REASONS.items()
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, 2))
+
+
+# -- concept cards ---------------------------------------------------------------------------
+CARDS_PER_PAGE = 24
+MAX_RELATED_BUTTONS = 6
+
+
+def concept(card: ConceptView) -> InlineKeyboardMarkup:
+    """Under a card: a question on it, then its related cards (two a row)."""
+    rows = [[InlineKeyboardButton("Quiz me on this", callback_data=QuizOn(card.id).data())]]
+    related = [
+        InlineKeyboardButton(name, callback_data=Explain(concept_id).data())
+        for concept_id, name in card.related[:MAX_RELATED_BUTTONS]
+    ]
+    rows += _rows(related, 2)
+    rows.append([InlineKeyboardButton("All cards", callback_data=Catalogue().data())])
+    return InlineKeyboardMarkup(rows)
+
+
+def suggestions(ids: tuple[str, ...], names: list[str]) -> InlineKeyboardMarkup | None:
+    """ "Did you mean" as buttons, each opening that card."""
+    buttons = [
+        InlineKeyboardButton(name, callback_data=Explain(concept_id).data())
+        for concept_id, name in zip(ids, names, strict=False)
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, 1)) if buttons else None
+
+
+def categories(catalogue: tuple[Category, ...]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(f"{c.name} ({len(c.cards)})", callback_data=Catalogue(n).data())
+        for n, c in enumerate(catalogue)
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, 2))
+
+
+def category(catalogue: tuple[Category, ...], index: int, page: int) -> InlineKeyboardMarkup:
+    """One category's cards, CARDS_PER_PAGE at a time, with paging and a way back."""
+    cards = catalogue[index].cards
+    shown = cards[page * CARDS_PER_PAGE : (page + 1) * CARDS_PER_PAGE]
+    rows = _rows(
+        [InlineKeyboardButton(c.name, callback_data=Explain(c.id).data()) for c in shown], 3
+    )
+    paging = []
+    if page > 0:
+        paging.append(
+            InlineKeyboardButton("‹ Back", callback_data=Catalogue(index, page - 1).data())
+        )
+    if (page + 1) * CARDS_PER_PAGE < len(cards):
+        paging.append(
+            InlineKeyboardButton("More ›", callback_data=Catalogue(index, page + 1).data())
+        )
+    rows += [paging] if paging else []
+    rows.append([InlineKeyboardButton("« Categories", callback_data=Catalogue().data())])
+    return InlineKeyboardMarkup(rows)
+
+
+# -- daily question --------------------------------------------------------------------------
+PICKER_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "19:00", "20:00", "21:00")
+
+
+def daily_picker() -> InlineKeyboardMarkup:
+    """/daily's time picker: common times, and the way to set the zone by location."""
+    times = [InlineKeyboardButton(t, callback_data=DailyTime(t).data()) for t in PICKER_TIMES]
+    where = InlineKeyboardButton("📍 Use my location", callback_data=DailyLocation().data())
+    return InlineKeyboardMarkup([*_rows(times, 4), [where]])
+
+
+def share_location() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton("📍 Share location", request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def skip_open(ask_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Skip it, new question", callback_data=Skip(ask_id).data())]]
+    )

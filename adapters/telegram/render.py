@@ -8,6 +8,7 @@ escape), so the result is always valid HTML within the limit.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -84,8 +85,8 @@ def question(view: QuestionView, *, group: bool = False) -> str:
     if view.review:
         pieces += [b(view.review), "\n"]
     pieces += [
-        b(view.domain),
-        f" · difficulty {view.difficulty}\n\n",
+        b(view.header),
+        "\n\n",
         view.scenario.strip(),
         "\n",
     ]
@@ -93,6 +94,13 @@ def question(view: QuestionView, *, group: bool = False) -> str:
         pieces += ["\n", b(f"{option.letter}."), " ", option.text.strip()]
     pieces += ["\n\n", i(_hint(view, group))]
     return compose(pieces, QUESTION_LIMIT)
+
+
+# What `_hint` writes (a message read back may have lost its italics).
+_HINT = re.compile(
+    r"(?:Everyone here may answer once\. )?"
+    r"(?:Tap the letter of your answer|Select \w+: tap [^\n]*)\."
+)
 
 
 def _hint(view: QuestionView, group: bool) -> str:
@@ -105,10 +113,29 @@ def _hint(view: QuestionView, group: bool) -> str:
     return f"Select {count}: tap the letters, then Submit."
 
 
+def too_many_picks(select: int, picks: str) -> str:
+    """The toast for a tick beyond a "Select N" question's N."""
+    count = NUMBER_WORDS.get(select, str(select))
+    shown = " and ".join(picks)
+    return plain(
+        f"This question wants exactly {count}: you picked {shown}. Untick one first, or Submit.",
+        CALLBACK_ANSWER_LIMIT,
+    )
+
+
 def with_result(question_html: str, result_html: str) -> str:
     """The question message as it reads once answered: the question, a rule, the result."""
     head = question_part(question_html)
     return head + SEPARATOR + result_html
+
+
+def without_hint(question_html: str) -> str:
+    """The question without the italic hint paragraph that ends it (the hint says how to
+    answer, which is over once the result is added)."""
+    body, sep, last = question_html.rpartition("\n\n")
+    if sep and _HINT.fullmatch(re.sub(r"</?i>", "", last)):
+        return body
+    return question_html
 
 
 def question_part(message_html: str) -> str:
@@ -150,23 +177,19 @@ def callback_verdict(fb: Feedback) -> str:
 
 
 def answered(question_html: str, fb: Feedback) -> str:
-    """The question message once answered: the question, a rule, then the verdict and the
-    explanation, in one message (one edit) of at most MESSAGE_LIMIT characters. The
-    explanation is shortened with "…" only when the two do not fit together."""
-    head = question_part(question_html) + SEPARATOR
+    """The question message once answered: the question without its "tap a letter" hint,
+    a rule, then the verdict and the explanation, in one message (one edit) of at most
+    MESSAGE_LIMIT characters. The explanation is shortened with "…" only when the two do
+    not fit together."""
+    head = without_hint(question_part(question_html)) + SEPARATOR
     return head + feedback(fb, MESSAGE_LIMIT - len(head))
 
 
 def feedback(fb: Feedback, limit: int = MESSAGE_LIMIT) -> str:
-    right = "".join(fb.right)
     if fb.correct:
-        pieces: list[Piece | str] = ["✅ ", b("Correct!"), f" The answer is {right}.\n\n"]
+        pieces: list[Piece | str] = ["✅ ", b("Correct!"), f" {fb.verdict}\n\n"]
     else:
-        pieces = [
-            "❌ ",
-            b("Not quite."),
-            f" You chose {''.join(fb.chosen)}; the answer is {right}.\n\n",
-        ]
+        pieces = ["❌ ", b("Not quite."), f" {fb.verdict}\n\n"]
     pieces += [fb.explanation.strip(), "\n"]
     for option in fb.options:
         mark = "✅" if option.correct else "❌"
@@ -195,6 +218,36 @@ def concept(card: ConceptView) -> str:
     if card.related:
         pieces += ["\n\n", i("Related: " + ", ".join(name for _id, name in card.related))]
     return compose(pieces)
+
+
+def catalogue_intro(card_count: int) -> str:
+    return compose(
+        [
+            b("Concept cards"),
+            f"\n{card_count} cards. Pick a category, or send /explain NAME (e.g. /explain NAT "
+            "gateway).",
+        ]
+    )
+
+
+def category_intro(name: str, count: int, page: int, pages: int) -> str:
+    of = f" · page {page + 1} of {pages}" if pages > 1 else ""
+    return compose([b(name), f"\n{count} card(s){of}. Tap one to read it."])
+
+
+REPORT_PROMPT = "⚑ What is wrong with this question?"
+REPORT_TAG = re.compile(r"Report #(\d{1,18})\b")
+
+
+def report_thanks(report_id: int, reason: str) -> str:
+    """The reason message once tapped. Its "Report #id" lets a reply add a line to it."""
+    return compose(
+        [
+            "⚑ Thanks: reported as ",
+            b(reason),
+            f". Report #{report_id}.\nTo add a line of detail, reply to this message (optional).",
+        ]
+    )
 
 
 def stats(s: Stats) -> str:
@@ -227,17 +280,27 @@ def daily(setting: DailySetting) -> str:
             [
                 "Daily question: every day at ",
                 b(setting.time),
-                f" ({setting.timezone}).\nChange it with /daily HH:MM Area/City, "
-                "stop it with /daily off.",
+                f" ({setting.timezone}).\nChange it with /daily HH:MM CITY (e.g. /daily 08:30 "
+                "Berlin), stop it with /daily off.",
             ]
         )
     return compose(
         [
             "Daily question: ",
             b("off"),
-            ".\nTurn it on with /daily HH:MM Area/City, e.g. /daily 08:30 Europe/Berlin.",
+            ".\nTurn it on with /daily HH:MM CITY, e.g. /daily 08:30 Berlin.",
         ]
     )
+
+
+def daily_with_picker(setting: DailySetting) -> str:
+    return daily(setting) + escaped("\n\nOr tap a time below (your zone stays as it is).")
+
+
+LOCATION_PROMPT = (
+    "Tap “📍 Share location” below: I only use it to find your time zone (offline), and "
+    "keep nothing but the zone's name."
+)
 
 
 HELP_LINES = (
@@ -248,7 +311,7 @@ HELP_LINES = (
     ("/stats", "your progress: domains against the pass mark, readiness, a chart"),
     ("/misses", "your last 10 wrong answers, to retry or read why"),
     ("/exam", "a timed exam (/exam short: 10 questions; /exam stop; /exam history)"),
-    ("/daily HH:MM Area/City", "a question every day at that time; /daily off stops it"),
+    ("/daily HH:MM CITY", "a question every day at that time, e.g. /daily 08:30 Berlin"),
     ("/stop", "no more daily questions"),
     ("/help", "this help"),
 )

@@ -181,6 +181,8 @@ class Ask(Base):
     purpose: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     message_ref: Mapped[str | None] = mapped_column(String(100))
+    # Set when the student moved on without answering (/quiz, then "skip"): kept, not dropped.
+    skipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Attempt(Base):
@@ -402,3 +404,14 @@ class Exam(Base):
     position: Mapped[int] = mapped_column(Integer)
     slots: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     correct: Mapped[int] = mapped_column(Integer)
+class QuestionReport(Base):
+    """A student's report that a question is wrong, unclear, outdated or has a typo."""
+
+    __tablename__ = "question_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

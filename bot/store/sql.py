@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +34,7 @@ from bot.store.models import (
     User,
 )
 from bot.store.statements import RawQuery, Statements, in_ids, utc
+from bot.text import flow
 from bot.views import GroupAnswer
 
 SQLITE_INSTANT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
@@ -82,6 +84,12 @@ def domain_counts(
     return counts
 
 
+def _flowed(option: OptionSpec) -> OptionSpec:
+    """An option as students read it: its text and reason re-flowed (bot.text.flow), so
+    every adapter gets paragraphs rather than the YAML's hard line breaks."""
+    return replace(option, text=flow(option.text), why=flow(option.why))
+
+
 class SqlStore:
     def __init__(self, engine: AsyncEngine, db: Database | None = None) -> None:
         self.engine = engine
@@ -124,15 +132,16 @@ class SqlStore:
             bank.add_blueprints(pack, found)
         for c in conn.execute(select(Concept).where(Concept.retired.is_(False))):
             bank.concepts[(c.pack_id, c.slug)] = ConceptData(
-                c.pack_id, c.slug, c.name, c.title, c.category, c.summary, c.explanation,
-                tuple(c.aliases), tuple(c.related),
+                c.pack_id, c.slug, c.name, c.title, c.category, flow(c.summary),
+                flow(c.explanation), tuple(c.aliases), tuple(c.related),
             )  # fmt: skip
         for q in conn.execute(select(Question)):
             bank.questions[q.id] = QuestionData(
                 key=q.id, pack=q.pack_id, id=q.slug, domain=q.domain_id,
-                concepts=tuple(q.concepts), difficulty=q.difficulty, scenario=q.scenario,
-                options=tuple(OptionSpec(**o) for o in q.options), select=q.select_count,
-                explanation=q.explanation, retired=q.retired, domains=dict(q.domains or {}),
+                concepts=tuple(q.concepts), difficulty=q.difficulty, scenario=flow(q.scenario),
+                options=tuple(_flowed(OptionSpec(**o)) for o in q.options),
+                select=q.select_count, explanation=flow(q.explanation), retired=q.retired,
+                domains=dict(q.domains or {}),
             )  # fmt: skip
         return bank
 

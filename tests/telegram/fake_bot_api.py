@@ -367,6 +367,10 @@ class FakeBotAPI:
         if markup:
             message["reply_markup"] = markup
         self.messages[(chat_id, message_id)] = message
+        if markup and "inline_keyboard" not in markup:
+            # Telegram returns only inline keyboards in a Message (reply keyboards and their
+            # removal are kept for the tests to read, but not echoed).
+            return {k: v for k, v in message.items() if k != "reply_markup"}
         return message
 
     async def _m_sendPhoto(self, params: Json) -> Json:

@@ -24,11 +24,16 @@ async def test_single_answer_flow(bot: Harness, alice: Student) -> None:
     follow_up = await bot.explained(alice, question)
     # one edit of the question: the question, then verdict, explanation, each option's why,
     # and Next / Explain buttons in place of the letters; no second message
-    assert follow_up["question_text"].strip() == question["text"].strip()
+    # ... without the "tap the letter" hint, which is over once answered
+    hint = "Tap the letter of your answer."
+    assert question["text"].strip().endswith(hint)
+    assert follow_up["question_text"].strip() == question["text"].strip().removesuffix(hint).strip()
     assert len(bot.fake.sent(alice.chat_id)) == seen
-    assert len(bot.fake.calls_to("editMessageText", alice.chat_id)) == 1
+    edits = bot.fake.calls_to("editMessageText", alice.chat_id)
+    assert len([c for c in edits if c.params["message_id"] == question["message_id"]]) == 1
     text = follow_up["text"]
-    assert text.startswith(f"✅ Correct! The answer is {right}.")
+    # the answer by letter and its first words
+    assert text.startswith(f"✅ Correct! The answer is {right} (“")
     for letter in "ABC"[: len(buttons(question))]:
         assert f"\n{letter} " in text
     assert f"{right} ✅ (your pick): " in text
@@ -57,7 +62,8 @@ async def test_a_wrong_answer_shows_the_right_one(bot: Harness, alice: Student) 
     question = await bot.quiz_until(alice, multi=False)
     right, wrong = right_letters(question), wrong_letters(question)
     follow_up = await bot.answer(alice, question, wrong)
-    assert follow_up["text"].startswith(f"❌ Not quite. You chose {wrong}; the answer is {right}.")
+    assert follow_up["text"].startswith(f"❌ Not quite. You chose {wrong} (“")
+    assert f"”); the answer is {right} (“" in follow_up["text"]
     assert f"{wrong} ❌ (your pick): " in follow_up["text"]
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct) == (1, 0)
@@ -100,11 +106,19 @@ async def test_multi_answer_flow_toggles_then_submits(bot: Harness, alice: Stude
     assert button_data(picked, f"Submit {first}{second}") == (
         f"a:{ask_id_of(question)}:{first}{second}"
     )
+    # two of two picked: a third tick is refused with a toast, the keyboard stays
+    key = (alice.chat_id, question["message_id"])
+    before = bot.fake.messages[key].get("reply_markup")
+    query = await alice.tap(picked, other)
+    toast = (await bot.callback_answer(query))["text"]
+    assert "exactly TWO" in toast and "Untick one first" in toast
+    assert bot.fake.messages[key].get("reply_markup") == before
 
     query = await alice.tap(picked, f"Submit {first}{second}")
     assert (await bot.callback_answer(query))["text"].startswith("✅ Correct!")
     follow_up = await bot.explained(alice, question)
-    assert follow_up["text"].startswith(f"✅ Correct! The answer is {first}{second}.")
+    assert follow_up["text"].startswith(f"✅ Correct! The answer is {first} (“")
+    assert f"”) and {second} (“" in follow_up["text"]
     assert [b["text"] for b in buttons(follow_up)][0] == "Next question"  # letters gone
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct) == (1, 1)
@@ -121,7 +135,8 @@ async def test_a_double_press_scores_once(bot: Harness, alice: Student) -> None:
     assert notices[1] == "You already answered this question; it was scored once."
     await bot.explained(alice, question)
     await bot.reply(alice, "/help")  # a later update is processed: no second feedback came
-    assert len(bot.fake.calls_to("editMessageText", alice.chat_id)) == 1
+    edits = bot.fake.calls_to("editMessageText", alice.chat_id)
+    assert len([c for c in edits if c.params["message_id"] == question["message_id"]]) == 1
     assert len(bot.fake.sent(alice.chat_id)) == seen + 1  # /help's reply only
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct) == (1, 1)

@@ -213,7 +213,7 @@ async def test_answering_the_daily_question_builds_a_streak(
     assert (await bot.callback_answer(query))["text"].startswith("✅ Correct!")
     feedback = await bot.explained(alice, question)
     text = feedback["text"]
-    assert text.startswith(f"✅ Correct! The answer is {right}.")
+    assert text.startswith(f"✅ Correct! The answer is {right} (“")
     assert explanation_of(question) in " ".join(text.split())
     assert "Daily streak: 1 day(s)." in text
     assert buttons(feedback)[0]["text"] == "Next question"  # the letters are gone
@@ -224,7 +224,8 @@ async def test_answering_the_daily_question_builds_a_streak(
         "You already answered this question; it was scored once."
     )
     await bot.reply(alice, "/help")  # a later update got through: no second feedback came
-    assert len(bot.fake.calls_to("editMessageText", alice.chat_id)) == 1
+    edits = bot.fake.calls_to("editMessageText", alice.chat_id)
+    assert len([c for c in edits if c.params["message_id"] == question["message_id"]]) == 1
     assert len(bot.fake.sent(alice.chat_id)) == seen + 1  # /help's reply only
     stats = await bot.tutor.stats(alice.ref)
     assert (stats.answered, stats.correct, stats.streak) == (1, 1, 1)
@@ -237,7 +238,7 @@ async def test_answering_the_daily_question_builds_a_streak(
     query = await press_answer(bot, alice, question2, wrong)
     assert (await bot.callback_answer(query))["text"].startswith("❌")
     feedback2 = await bot.explained(alice, question2)
-    assert feedback2["text"].startswith(f"❌ Not quite. You chose {wrong};")
+    assert feedback2["text"].startswith(f"❌ Not quite. You chose {wrong} (“")
     assert explanation_of(question2) in " ".join(feedback2["text"].split())
     assert "Daily streak: 2 day(s)." in feedback2["text"]
 

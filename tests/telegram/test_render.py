@@ -108,6 +108,7 @@ def test_feedback_and_cards_fit_one_message() -> None:
         "Explain S3",
         "Explain S3",
         "Explain S3",
+        "⚑ Report",
     ]
 
 
@@ -122,27 +123,33 @@ def test_an_answered_question_holds_the_explanation_within_one_message() -> None
         text = render.answered(question, fb)
         assert len(text) <= render.MESSAGE_LIMIT
         visible = parse_html(text)
-        assert text.startswith(question + render.SEPARATOR)
-        assert "❌ Not quite. You chose B; the answer is A." in visible
+        assert text.startswith(render.without_hint(question) + render.SEPARATOR)
+        assert "Tap the letter" not in text
+        assert "❌ Not quite. You chose B (“" in visible
     # a short question leaves room for the whole explanation, unshortened
     small = (OptionFeedback("A", "Glacier", "Cheap.", True, True),)
     fb = Feedback(1, "q", True, ("A",), ("A",), small, "Archive storage.", ())
-    assert render.answered(short, fb) == short + render.SEPARATOR + render.feedback(fb)
+    answered = render.answered(short, fb)
+    assert answered == render.without_hint(short) + render.SEPARATOR + render.feedback(fb)
+    assert "The answer is A (“Glacier”)." in answered
 
 
 def test_multi_answer_keyboards() -> None:
     view = question_view("s", "o", count=4, select=2)
     toggles = keyboards.question(view)
     state = keyboards.toggle_state(toggles)
-    assert state == keyboards.ToggleState(123, 4, "")
-    picked = keyboards.toggles(123, 4, "BD")
-    assert keyboards.toggle_state(picked) == keyboards.ToggleState(123, 4, "BD")
+    assert state == keyboards.ToggleState(123, 4, "", 2)
+    picked = keyboards.toggles(123, 4, "BD", 2)
+    assert keyboards.toggle_state(picked) == keyboards.ToggleState(123, 4, "BD", 2)
     assert [b.callback_data for b in picked.inline_keyboard[0]] == [
-        "t:123:ABD",
-        "t:123:D",
-        "t:123:BCD",
-        "t:123:B",
+        "t:123:2:ABD",
+        "t:123:2:D",
+        "t:123:2:BCD",
+        "t:123:2:B",
     ]
+    # keyboards sent before the count was carried still parse (no limit known)
+    assert callbacks.parse("t:123:BD") == callbacks.Toggle(123, "BD", 0)
+    assert callbacks.parse("t:123:2:BD") == callbacks.Toggle(123, "BD", 2)
     assert picked.inline_keyboard[-1][0].callback_data == "a:123:BD"
     combos = keyboards.question(view, group=True)
     assert keyboards.toggle_state(combos) is None
