@@ -223,6 +223,7 @@ class ConsoleSession:
         """Today's daily question, if due and not yet answered (quiet: say nothing else)."""
         view = await self.daily.due(self.user) if self.daily is not None else None
         if view is not None:
+            self.domains[view.ask_id] = view.domain
             self.say("Today's daily question:\n\n" + render.question(view))
         elif not quiet:
             self.say(
