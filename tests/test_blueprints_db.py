@@ -21,6 +21,7 @@ from bot.store.models import Attempt, Blueprint, Domain, Question
 from bot.store.sql import SqlStore
 from bot.tutor import Tutor
 from bot.views import UserRef
+from tests.asking import next_question
 from tests.conftest import MINIPACK
 from tests.migration_seeds import _domains_0002, _questions_0002, _seed_0002
 
@@ -32,7 +33,7 @@ NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 async def answer_every_question(tutor: Tutor, count: int) -> None:
     for _ in range(count):
-        view = await tutor.next_question(ADA)
+        view = await next_question(tutor, ADA)
         await tutor.answer(ADA, view.ask_id, view.letters[: view.select])
 
 

@@ -14,6 +14,7 @@ from bot.store.models import Attempt, Concept, Question
 from bot.store.sql import SqlStore
 from bot.tutor import REVISION_CHECK_SECONDS, Tutor
 from bot.views import UserRef
+from tests.asking import next_question
 from tests.conftest import MINIPACK
 from tests.fakes import FakeClock
 
@@ -49,7 +50,7 @@ async def test_update_in_place_and_retire_keeps_history(
     ref = UserRef("test", "1", "Ada")
     # answer every question once, so each has history
     for _ in range(4):
-        view = await tutor.next_question(ref)
+        view = await next_question(tutor, ref)
         await tutor.answer(ref, view.ask_id, view.letters[: view.select])
 
     text = (pack / "storage.yaml").read_text()
@@ -70,7 +71,7 @@ async def test_update_in_place_and_retire_keeps_history(
     assert (await tutor.stats(ref)).answered == 4
     # the retired question is no longer asked
     for _ in range(6):
-        view = await tutor.next_question(ref)
+        view = await next_question(tutor, ref)
         assert view.question_id != "glacier-retrieval"
         await tutor.answer(ref, view.ask_id, view.letters[: view.select])
 

@@ -18,6 +18,7 @@ from bot.content.lint import lint_text
 from bot.errors import AskNotFound
 from bot.store.models import User
 from bot.views import UserRef
+from tests.asking import next_question
 from tests.conftest import PG_SKIP_REASON, TEST_DATABASE_URL
 from tests.test_cli import tutor
 
@@ -90,7 +91,7 @@ async def test_a_file_name_too_long_to_store_is_refused(engine: AsyncEngine) -> 
 async def test_any_display_name_is_stored_and_the_user_keeps_working(app: App, name: str) -> None:
     ref = UserRef("telegram", "4242", name)
     assert (await app.tutor.stats(ref)).answered == 0
-    question = await app.tutor.next_question(ref)
+    question = await next_question(app.tutor, ref)
     await app.tutor.answer(ref, question.ask_id, "ABC"[: question.select])
     assert (await app.tutor.stats(ref)).answered == 1
     async with app.engine.connect() as conn:

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.app import start
 from bot.text import gist, stars
 from bot.views import Feedback, OptionFeedback, UserRef
+from tests.asking import next_question
 from tests.conftest import MINIPACK, settings_for
 
 ONE_LINE = "Footage is rarely read after 30 days but must be kept for years. What is cheapest?"
@@ -57,7 +58,7 @@ async def test_the_loaded_bank_flows_and_headers_are_short(db_url: str, tmp_path
         bank = await app.tutor.bank()
         scenario = next(q.scenario for q in bank.questions.values() if q.id == "s3-archive")
         assert scenario == ONE_LINE.replace(" What", "\n\nWhat")
-        view = await app.tutor.next_question(UserRef("test", "1"))
+        view = await next_question(app.tutor, UserRef("test", "1"))
         label, _, difficulty = view.header.partition(" · ")
         assert label in ("Resilient design", "Security")  # the short label, not the title
         assert difficulty == stars(view.difficulty)

@@ -22,6 +22,7 @@ from bot.progress import (
 )
 from bot.progress_text import report_text, summary_text
 from bot.views import UserRef
+from tests.asking import next_question
 from tests.fakes import make_bank
 
 TODAY = date(2026, 3, 2)
@@ -120,7 +121,7 @@ def test_session_tally() -> None:
 
 
 async def _answer(app: App, ref: UserRef, correct: bool) -> int:
-    view = await app.tutor.next_question(ref)
+    view = await next_question(app.tutor, ref)
     bank = await app.tutor.bank()
     question = bank.questions[
         next(q.key for q in bank.questions.values() if q.id == view.question_id)

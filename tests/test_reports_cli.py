@@ -5,13 +5,14 @@ from __future__ import annotations
 from bot.app import App
 from bot.reports import DIGEST_HOUR_UTC, ReportDigest
 from bot.views import UserRef
+from tests.asking import next_question
 from tests.test_cli import tutor
 
 
 async def test_reports_are_listed_for_admins(app: App, db_url: str) -> None:
     assert "no question reports" in tutor("content", "reports", db_url=db_url).stdout
     ref = UserRef("test", "7", "Bea")
-    view = await app.tutor.next_question(ref)
+    view = await next_question(app.tutor, ref)
     report_id = await app.reports.report(ref, view.ask_id, "typo")
     await app.reports.add_note(ref, report_id, "'recieve' in option A")
     done = tutor("content", "reports", "--days", "7", db_url=db_url)
@@ -23,7 +24,7 @@ async def test_reports_are_listed_for_admins(app: App, db_url: str) -> None:
 
 async def test_admins_get_the_day_s_reports_once_a_day(app: App) -> None:
     ref = UserRef("test", "8", "Cy")
-    view = await app.tutor.next_question(ref)
+    view = await next_question(app.tutor, ref)
     await app.reports.report(ref, view.ask_id, "outdated")
     sent: list[str] = []
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from bot.app import App, start
 from bot.views import UserRef
+from tests.asking import next_question
 from tests.conftest import settings_for
 from tests.roundtrips import RoundTripProxy
 
@@ -43,7 +44,7 @@ async def proxied(db_url: str) -> AsyncIterator[tuple[App, RoundTripProxy | None
 
 
 async def _answer_right(app: App, ref: UserRef, typed: bool) -> None:
-    view = await app.tutor.next_question(ref)
+    view = await next_question(app.tutor, ref)
     letters = "".join(view.letters[: view.select])
     if typed:
         await app.tutor.answer_open(ref, letters)
@@ -66,7 +67,7 @@ async def test_round_trips_per_answer_and_ask(
     costs: dict[str, int] = {}
     for typed in (False, True):
         proxy.turns = 0
-        view = await app.tutor.next_question(ref)
+        view = await next_question(app.tutor, ref)
         costs["ask"] = proxy.turns
         proxy.turns = 0
         letters = "".join(view.letters[: view.select])
@@ -99,7 +100,7 @@ async def _sqlite_statements(app: App, ref: UserRef) -> None:
     event.listen(sync_engine, "before_cursor_execute", count)
     event.listen(sync_engine, "commit", commit)
     try:
-        view = await app.tutor.next_question(ref)
+        view = await next_question(app.tutor, ref)
         asked = len(statements)
         await app.tutor.answer(ref, view.ask_id, "".join(view.letters[: view.select]))
     finally:

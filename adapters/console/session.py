@@ -102,7 +102,9 @@ class ConsoleSession:
             if command in ("/help", "/start"):
                 self.say(HELP)
             elif command == "/quiz":
-                if self.opened is not None and await self.opened.open_ask(self.user):
+                # A plain /quiz with a question open says so; /quiz TOPIC is a deliberate
+                # request for that topic and is answered.
+                if not arg.strip() and self.opened and await self.opened.open_ask(self.user):
                     self.say(f"{OPEN_NOTICE}\nSend /skip to skip it (it is kept as skipped).")
                 else:
                     self.practising = True

@@ -160,7 +160,8 @@ class Handlers:
     async def quiz(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)
         topic = " ".join(context.args or []).strip() or None
-        if self.opened is not None and not is_group(message.chat):
+        # A plain /quiz with a question open says so; /quiz TOPIC is a deliberate request.
+        if self.opened is not None and topic is None and not is_group(message.chat):
             open_ask = await self.opened.open_ask(user_ref(user))
             if open_ask is not None:  # say so, and offer to skip it (kept as skipped)
                 await message.reply_text(

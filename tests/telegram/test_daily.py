@@ -213,7 +213,11 @@ async def test_answering_the_daily_question_builds_a_streak(
     assert (await bot.callback_answer(query))["text"].startswith("✅ Correct!")
     feedback = await bot.explained(alice, question)
     text = feedback["text"]
-    assert text.startswith(f"✅ Correct! The answer is {right} (“")
+    # "B (“…”)" for one letter, "B (“…”) and C (“…”)" for a Select-TWO question
+    answer = " and ".join(f"{letter} (“" for letter in right)
+    assert text.startswith("✅ Correct! The answer is ") and all(
+        f"{letter} (“" in text.split("\n")[0] for letter in right
+    ), (answer, text)
     assert explanation_of(question) in " ".join(text.split())
     assert "Daily streak: 1 day(s)." in text
     assert buttons(feedback)[0]["text"] == "Next question"  # the letters are gone
