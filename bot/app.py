@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # Platforms whose users get daily DMs only once they ask (/daily me on Discord): bots that
 # send unasked DMs in bulk get quarantined there.
-DAILY_OPT_IN = frozenset({"discord"})
+DAILY_OPT_IN = frozenset({"discord", "console"})
 
 
 @dataclass

@@ -105,7 +105,7 @@ def test_daily_question_and_streak_in_the_terminal(db_url: str, tmp_path: Path) 
     second = tutor("chat", stdin="A\n/stats\n", db_url=db_url, content=pack)
     assert second.returncode == 0, second.stderr
     assert "Today's daily question:" in second.stdout
-    assert re.search(r"(Correct!|Not quite\.) The answer is [A-F]", second.stdout)
+    assert re.search(r"Correct! The answer is [A-F]|Not quite\. You chose [A-F]", second.stdout)
     assert "Daily streak: 1 day(s)." in second.stdout
     # Answered: not asked again, and /daily today says why
     third = tutor("chat", stdin="/daily today\n/daily off\n/daily\n", db_url=db_url, content=pack)

@@ -9,7 +9,9 @@ from sqlalchemy import Connection, Table, select, update
 
 from bot.store.database import Database
 from bot.store.models import Ask, Attempt
+from bot.tutor import GAME_PURPOSES
 
+SERVICE_PURPOSES = tuple(sorted(GAME_PURPOSES))  # duel, groupquiz, single, exam
 ASKS: Table = Ask.__table__  # type: ignore[assignment]
 
 
@@ -21,9 +23,11 @@ class SqlSkips:
         return await self.db.read(self._open_ask, user_id)
 
     def _open_ask(self, conn: Connection, user_id: int) -> int | None:
+        # The latest practice-like ask: exam questions and game rounds have services of
+        # their own and never block a /quiz.
         latest = conn.execute(
             select(Ask.id, Ask.skipped_at)
-            .where(Ask.user_id == user_id)
+            .where(Ask.user_id == user_id, Ask.purpose.not_in(SERVICE_PURPOSES))
             .order_by(Ask.created_at.desc(), Ask.id.desc())
             .limit(1)
         ).first()

@@ -37,5 +37,6 @@ def test_a_practice_question_during_an_exam_takes_the_next_letter(
     done = tutor("chat", stdin=script, db_url=db_url, content=single_answer_pack(tmp_path))
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert out.count("The answer is") == 1  # the practice question got its feedback
+    # the practice question got its feedback
+    assert len(re.findall(r"Correct! The answer is|Not quite\. You chose", out)) == 1
     assert "Question 1/3" in out and "Question 2/3" in out  # the exam resumed and moved on
