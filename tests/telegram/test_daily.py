@@ -242,7 +242,9 @@ async def test_answering_the_daily_question_builds_a_streak(
     query = await press_answer(bot, alice, question2, wrong)
     assert (await bot.callback_answer(query))["text"].startswith("❌")
     feedback2 = await bot.explained(alice, question2)
-    assert feedback2["text"].startswith(f"❌ Not quite. You chose {wrong} (“")
+    # "C (“…”)" for one letter, "C (“…”) and D (“…”)" for a Select-TWO question
+    assert feedback2["text"].startswith(f"❌ Not quite. You chose {wrong[0]} (“")
+    assert all(f"{letter} (“" in feedback2["text"].split("\n")[0] for letter in wrong)
     assert explanation_of(question2) in " ".join(feedback2["text"].split())
     assert "Daily streak: 2 day(s)." in feedback2["text"]
 
