@@ -65,8 +65,10 @@ async def test_track_buttons_sent_before_the_tr_prefix_still_work(
     key = (alice.chat_id, catalogue["message_id"])
     await bot.callback_answer(await alice.press(catalogue, "k:0"))
     shown = await bot.fake.wait_for(
-        lambda: "« Categories" in [b["text"] for b in buttons(bot.fake.messages[key])]
-        and bot.fake.messages[key]
+        lambda: (
+            "« Categories" in [b["text"] for b in buttons(bot.fake.messages[key])]
+            and bot.fake.messages[key]
+        )
     )
     assert shown["text"] != catalogue["text"]
 
