@@ -81,21 +81,27 @@ def rows(settings: StudentSettings) -> list[tuple[str, str]]:
     ]
 
 
-# How each setting is changed by typing (the terminal, or any platform without buttons).
+# How each setting is changed by typing: the terminal's commands, and Discord's.
 COMMANDS = (
     "/daily HH:MM CITY, e.g. /daily 08:30 Berlin; /daily off",
     "/reviews N, e.g. /reviews 20 (0: none)",
     "/track NAME (/track lists them)",
 )
+DISCORD_COMMANDS = (
+    "/daily me time:08:30 zone:Berlin; time:off",
+    "/reviews per_day:20 (0: none)",
+    "/track name:NAME (/track lists them)",
+)
 
 
-def text(settings: StudentSettings, *, commands: bool = False) -> str:
-    """The settings as plain text; with `commands`, each followed by how to change it."""
+def text(settings: StudentSettings, commands: tuple[str, ...] = ()) -> str:
+    """The settings as plain text; with `commands` (one a setting), each followed by the
+    command that changes it."""
     lines = ["Your settings"]
-    for (what, value), command in zip(rows(settings), COMMANDS, strict=True):
+    for k, (what, value) in enumerate(rows(settings)):
         lines.append(f"{what}: {value}")
         if commands:
-            lines.append(f"  change: {command}")
+            lines.append(f"  change: {commands[k]}")
     return "\n".join(lines)
 
 

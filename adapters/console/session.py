@@ -127,7 +127,7 @@ class ConsoleSession:
                     self.say((await tracks.show(self.tutor, self.user)).text())
             elif command == "/settings":
                 current = await settings_view.load(self.tutor, self.user)
-                self.say(settings_view.text(current, commands=True))
+                self.say(settings_view.text(current, settings_view.COMMANDS))
             elif command == "/reviews":
                 self.say(await tracks.set_review_cap(self.tutor, self.user, arg))
             elif command == "/explain":
