@@ -61,8 +61,8 @@ def parse_zone(text: str) -> str:
     if found:
         raise BadSetting(f"{name!r} could be {' or '.join(found)}: send one of those names.")
     raise BadSetting(
-        f"I do not know the place {name!r}. Send a city such as Berlin, New York or Sao "
-        "Paulo, or a zone name such as Europe/Berlin, e.g. /daily 08:30 Berlin."
+        f"I do not know the place {name!r}. Try the biggest city in your time zone, such as "
+        "Berlin, New York or Sao Paulo, or a zone name such as Europe/Berlin."
     )
 
 

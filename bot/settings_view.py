@@ -27,7 +27,8 @@ TIME_PROMPT = "When should your daily question come? Times are in {zone}."
 ZONE_PROMPT = (
     "Your time zone: {zone}.\nShare your location (I keep only the zone's name), or type your city."
 )
-CITY_PROMPT = "Which city are you in? Type its name, e.g. Berlin, New York or Sao Paulo."
+CITY_QUESTION = "Which city are you in?"
+CITY_PROMPT = f"{CITY_QUESTION} Type its name, e.g. Berlin, New York or Sao Paulo."
 REVIEWS_PROMPT = "How many spaced-repetition reviews a day, at most? New questions fill the rest."
 
 
@@ -142,6 +143,15 @@ async def set_zone(tutor: Tutor, ref: UserRef, place: str) -> Change:
     else:
         await tutor.store.update_user(await tutor.user_id(ref), timezone=zone)
     return Change(await load(tutor, ref), f"Time zone: {zone}", True)
+
+
+def zone_text(change: Change) -> str:
+    """The reply to a shared location or a typed city: the zone, and what it means."""
+    daily = change.settings.daily
+    head = f"Time zone: {daily.timezone}." if change.changed else change.notice
+    if daily.enabled:
+        return f"{head} Your daily question comes at {daily.time} there."
+    return f"{head} Your daily question is off: /settings turns it on."
 
 
 async def set_cap(tutor: Tutor, ref: UserRef, cap: int) -> Change:

@@ -215,7 +215,7 @@ class Handlers:
         if not args:  # the setting, with a time picker and "use my location" as buttons
             setting = await self.tutor.daily_setting(ref)
             await message.reply_text(
-                render.daily_with_picker(setting), reply_markup=keyboards.daily_picker()
+                render.daily_picker(setting), reply_markup=keyboards.daily_picker()
             )
             return
         if len(args) == 1 and args[0].lower() == "off":
@@ -240,7 +240,7 @@ class Handlers:
         zone = zone_at(message.location.latitude, message.location.longitude)
         change = await settings_view.set_zone(self.tutor, user_ref(user), zone)
         await message.reply_text(
-            render.daily(change.settings.daily), reply_markup=ReplyKeyboardRemove()
+            render.escaped(settings_view.zone_text(change)), reply_markup=ReplyKeyboardRemove()
         )
         await self.settings.zone_changed(message.chat.id, change.settings, context)
 

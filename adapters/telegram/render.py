@@ -296,8 +296,22 @@ def daily(setting: DailySetting) -> str:
     )
 
 
-def daily_with_picker(setting: DailySetting) -> str:
-    return daily(setting) + escaped("\n\nOr tap a time below (your zone stays as it is).")
+def daily_picker(setting: DailySetting) -> str:
+    """A bare /daily: the setting, above a time picker and "📍 Use my location"."""
+    if setting.enabled:
+        head: list[Piece | str] = [
+            "Daily question: every day at ",
+            b(setting.time),
+            f" ({setting.timezone}).",
+        ]
+        tail = (
+            "Tap another time, or type one with your city: /daily 08:30 Berlin. "
+            "/daily off stops it."
+        )
+    else:
+        head = ["Daily question: ", b("off"), f" (zone {setting.timezone})."]
+        tail = "Tap a time to turn it on, or type one with your city: /daily 08:30 Berlin."
+    return compose([*head, "\n", tail, "\n📍 sets your time zone from your location."])
 
 
 def settings(current: StudentSettings, prompt: str = "") -> str:
@@ -325,11 +339,7 @@ HELP_LINES = (
     ("/stats", "your progress: domains against the pass mark, readiness, a chart"),
     ("/misses", "your last 10 wrong answers, to retry or read why"),
     ("/exam", "a timed exam (/exam short: 10 questions; /exam stop; /exam history)"),
-    (
-        "/daily",
-        "a question every day: tap a time or share your location, or type "
-        "/daily 08:30 Berlin; /daily off stops it",
-    ),
+    ("/daily", "a daily question: tap a time, or /daily 08:30 Berlin; /daily off"),
     ("/stop", "no more daily questions"),
     ("/help", "this help"),
 )
@@ -363,7 +373,7 @@ def welcome(name: str, setting: DailySetting, admin: bool = False) -> str:
     ]
     if setting.enabled:
         pieces += [
-            "☀️ A daily question comes at ",
+            "☀️ You get a daily question at ",
             b(setting.time),
             f" ({setting.timezone}). To change it, send /daily and tap a time or share "
             "your location, or type it: /daily 08:30 Berlin.",

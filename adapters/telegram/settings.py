@@ -23,7 +23,7 @@ from adapters.telegram import keyboards, render
 from adapters.telegram.callbacks import Setting
 from bot import settings_view, tracks
 from bot.errors import BadSetting
-from bot.settings_view import CITY_PROMPT, StudentSettings
+from bot.settings_view import CITY_PROMPT, CITY_QUESTION, StudentSettings
 from bot.tutor import Tutor
 from bot.views import UserRef
 
@@ -114,9 +114,10 @@ class SettingsMenu:
     # -- the zone, from a shared location or a typed city ------------------------------------
     @staticmethod
     def asks_city(message: Message) -> bool:
-        """Is `message` a reply to "Which city are you in?"."""
+        """Is `message` a reply to "Which city are you in?" (the prompt, or a retry)."""
         replied = message.reply_to_message
-        return replied is not None and (replied.text or "").endswith(CITY_PROMPT)
+        text = replied.text or "" if replied is not None else ""
+        return text == CITY_PROMPT or text.endswith(f"\n\n{CITY_QUESTION}")
 
     async def city(self, update: Update, context: Context, ref: UserRef) -> None:
         """A typed city (a reply to CITY_PROMPT): the zone, or how to name it and a new prompt."""
@@ -127,11 +128,11 @@ class SettingsMenu:
             change = await settings_view.set_zone(self.tutor, ref, message.text)
         except BadSetting as error:
             await message.reply_text(
-                render.escaped(f"{error.message}\n\n{CITY_PROMPT}"),
+                render.escaped(f"{error.message}\n\n{CITY_QUESTION}"),
                 reply_markup=ForceReply(input_field_placeholder="Berlin"),
             )
             return
-        await message.reply_text(render.daily(change.settings.daily))
+        await message.reply_text(render.escaped(settings_view.zone_text(change)))
         await self.zone_changed(message.chat.id, change.settings, context)
 
     async def zone_changed(self, chat_id: int, current: StudentSettings, context: Context) -> None:

@@ -75,5 +75,7 @@ async def test_daily_with_a_city_then_the_picker_then_a_location(
     shared["location"] = {"latitude": -23.55, "longitude": -46.63}
     await bot.fake.push("message", shared)
     reply = await bot.next_message(alice.chat_id, seen)
-    assert "20:00 (America/Sao_Paulo)" in reply["text"]
+    assert reply["text"] == (
+        "Time zone: America/Sao_Paulo. Your daily question comes at 20:00 there."
+    )
     assert reply["reply_markup"] == {"remove_keyboard": True}

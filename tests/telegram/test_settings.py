@@ -158,11 +158,14 @@ async def test_zone_by_a_typed_city_then_by_a_shared_location(bot: Harness, alic
 
     retry = await bot.reply(alice, "Atlantis", reply_to=as_replied(prompt))
     assert "I do not know the place 'Atlantis'" in retry["text"]
-    assert retry["text"].endswith(settings_view.CITY_PROMPT)  # asked again, nothing changed
+    assert retry["text"].endswith("\n\nWhich city are you in?")  # asked again, nothing changed
+    assert retry["reply_markup"]["force_reply"] is True
     assert (await bot.tutor.daily_setting(alice.ref)).timezone != "America/New_York"
+    stray = await bot.reply(alice, "Lisbon")  # not a reply to the prompt: not taken as a city
+    assert "Tap a button under a question" in stray["text"]
 
     reply = await bot.reply(alice, "new york", reply_to=as_replied(retry))
-    assert "(America/New_York)" in reply["text"]
+    assert reply["text"].startswith("Time zone: America/New_York. Your daily question comes")
     shown = await bot.fake.wait_for(
         lambda: "New_York" in bot.fake.messages[key]["text"] and bot.fake.messages[key]
     )
@@ -181,7 +184,9 @@ async def test_zone_by_a_typed_city_then_by_a_shared_location(bot: Harness, alic
     shared["location"] = {"latitude": -23.55, "longitude": -46.63}
     await bot.fake.push("message", shared)
     reply = await bot.next_message(alice.chat_id, seen)
-    assert "off (zone America/Sao_Paulo)" in reply["text"]
+    assert reply["text"] == (
+        "Time zone: America/Sao_Paulo. Your daily question is off: /settings turns it on."
+    )
     assert reply["reply_markup"] == {"remove_keyboard": True}
     await bot.fake.wait_for(lambda: "Sao_Paulo" in bot.fake.messages[key]["text"])
     assert not (await bot.tutor.daily_setting(alice.ref)).enabled
