@@ -38,7 +38,7 @@ def split_daily(words: list[str]) -> tuple[str | None, str | None]:
         return words[0], " ".join(words[1:]) or None
     if _TIME.fullmatch(words[-1]):
         return words[-1], " ".join(words[:-1]) or None
-    if re.fullmatch(r"\d{1,2}(?::?\d{2})?|\d{1,2}[.h]\d{2}", words[0]):
+    if re.fullmatch(r"\d{1,2}[:.h]?\d{0,2}", words[0]):
         return words[0], " ".join(words[1:]) or None  # a time in another form: parse_time says how
     return None, " ".join(words)
 

@@ -34,6 +34,8 @@ def test_split_daily_words() -> None:
     assert split_daily(["New", "York", "8:30"]) == ("8:30", "New York")
     assert split_daily(["Berlin"]) == (None, "Berlin")
     assert split_daily(["07:00"]) == ("07:00", None)
+    assert split_daily(["7:5", "Berlin"]) == ("7:5", "Berlin")  # a time, badly written
+    assert split_daily(["0830"]) == ("0830", None)
 
 
 def test_zone_at_a_location() -> None:
