@@ -38,7 +38,7 @@ def split_daily(words: list[str]) -> tuple[str | None, str | None]:
         return words[0], " ".join(words[1:]) or None
     if _TIME.fullmatch(words[-1]):
         return words[-1], " ".join(words[:-1]) or None
-    if re.fullmatch(r"\d{1,2}(?::?\d{2})?|\d{1,2}[.h]\d{2}", words[0]):
+    if re.fullmatch(r"\d{1,2}[:.h]?\d{0,2}", words[0]):
         return words[0], " ".join(words[1:]) or None  # a time in another form: parse_time says how
     return None, " ".join(words)
 
@@ -61,8 +61,8 @@ def parse_zone(text: str) -> str:
     if found:
         raise BadSetting(f"{name!r} could be {' or '.join(found)}: send one of those names.")
     raise BadSetting(
-        f"I do not know the place {name!r}. Send a city such as Berlin, New York or Sao "
-        "Paulo, or a zone name such as Europe/Berlin, e.g. /daily 08:30 Berlin."
+        f"I do not know the place {name!r}. Try the biggest city in your time zone, such as "
+        "Berlin, New York or Sao Paulo, or a zone name such as Europe/Berlin."
     )
 
 

@@ -14,7 +14,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from adapters.console import exam, render
-from bot import tracks
+from bot import settings_view, tracks
 from bot.answers_text import read_answer
 from bot.chart import chart_png
 from bot.daily.pull import PulledDaily
@@ -24,20 +24,23 @@ from bot.open_question import OPEN_NOTICE, OpenQuestions
 from bot.ports import Streak
 from bot.progress import MissView, Progress, SessionTally, chart_numbers
 from bot.progress_text import miss_text, misses_text, report_text, summary_text
+from bot.schedule_setting import split_daily
 from bot.tutor import Tutor
 from bot.views import UserRef
 
 HELP = """Commands:
   /quiz [TOPIC]  a practice question (of one domain or service: /quiz security)
   /skip          skip the open question (kept as skipped) for a new one
+  /settings      your daily question time and zone, reviews a day and track
   /track [NAME]  what you study: the loaded packs and exam blueprints, e.g. /track saa
   /reviews [N]   at most N spaced-repetition reviews a day (default 30)
   /explain NAME  the concept card for a service, e.g. /explain S3
   /stats         your progress: domains against the pass mark, readiness, and a chart
   /misses        your last 10 wrong answers; then /retry N or /why N
   /exam          a timed exam simulation (/exam short: 10 questions; /exam stop; /exam history)
-  /daily HH:MM   a daily question at that time (e.g. /daily 08:30 Europe/Berlin);
-                 /daily off stops it, /daily today asks today's if it is due
+  /daily HH:MM   a daily question at that time, e.g. /daily 08:30 Berlin (a city or
+                 a zone such as Europe/Berlin); /daily off stops it, /daily today asks
+                 today's if it is due
   /help          this help
   /quit          leave (end of input works too)
 Answer an open question with its letter, e.g. B, or letters for a multi-answer question, e.g. AC."""
@@ -122,6 +125,9 @@ class ConsoleSession:
                     self.say((await tracks.choose(self.tutor, self.user, arg)).text())
                 else:
                     self.say((await tracks.show(self.tutor, self.user)).text())
+            elif command == "/settings":
+                current = await settings_view.load(self.tutor, self.user)
+                self.say(settings_view.text(current, settings_view.COMMANDS))
             elif command == "/reviews":
                 self.say(await tracks.set_review_cap(self.tutor, self.user, arg))
             elif command == "/explain":
@@ -203,18 +209,19 @@ class ConsoleSession:
             setting = await self.tutor.daily_setting(self.user)
             state = f"at {setting.time} ({setting.timezone})" if setting.enabled else "off"
             self.say(
-                f"Your daily question: {state}. Set it with /daily HH:MM [zone], e.g. "
-                "/daily 08:30 Europe/Berlin; /daily off stops it; /daily today asks today's."
+                f"Your daily question: {state}. Set it with /daily HH:MM CITY, e.g. "
+                "/daily 08:30 Berlin; /daily off stops it; /daily today asks today's."
             )
         elif args[0].lower() == "off":
             await self.tutor.daily_off(self.user)
-            self.say("No daily question any more. /daily HH:MM turns it back on.")
+            self.say("No daily question any more. /daily 08:30 (any time) turns it back on.")
         elif args[0].lower() == "today":
             await self.daily_question(quiet=False)
-        else:
-            setting = await self.tutor.set_daily(
-                self.user, args[0], args[1] if len(args) > 1 else None
-            )
+        else:  # "08:30", "08:30 New York", "Berlin" (the zone only: the time stays)
+            time, place = split_daily(args)
+            if time is None:
+                time = (await self.tutor.daily_setting(self.user)).time
+            setting = await self.tutor.set_daily(self.user, time, place)
             self.say(
                 f"Your daily question comes at {setting.time} ({setting.timezone}): it is "
                 "shown when you start a session after that time, or on /daily today. "

@@ -142,6 +142,10 @@ def register_commands(tree: app_commands.CommandTree[Any], h: Handlers) -> None:
     ) -> None:
         await h.reviews(interaction, per_day)
 
+    @tree.command(description="Your daily question, reviews a day and track (only you see it)")
+    async def settings(interaction: Interaction) -> None:
+        await h.settings(interaction)
+
     daily = app_commands.Group(name="daily", description="The daily question")
 
     @daily.command(name="me", description="Your own daily question by DM (or time:off)")

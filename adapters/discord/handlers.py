@@ -19,7 +19,7 @@ from adapters.discord.exam import ExamHandlers
 from adapters.discord.games import leaderboard_embed
 from adapters.discord.replies import guarded, tell
 from adapters.discord.uploads import Uploads
-from bot import tracks
+from bot import settings_view, tracks
 from bot.app import App
 from bot.daily.channel_daily import ChannelDailies
 from bot.errors import BadSetting
@@ -143,6 +143,12 @@ class Handlers:
         await tell(
             interaction, await tracks.set_review_cap(self.tutor, user_ref(interaction.user), text)
         )
+
+    @guarded()
+    async def settings(self, interaction: Interaction) -> None:
+        """The member's settings, each with the command that changes it (only they see it)."""
+        current = await settings_view.load(self.tutor, user_ref(interaction.user))
+        await tell(interaction, settings_view.text(current, settings_view.DISCORD_COMMANDS))
 
     # -- daily ---------------------------------------------------------------------------
     @guarded()

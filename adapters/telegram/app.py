@@ -51,9 +51,10 @@ COMMANDS = (
     BotCommand("stats", "Your progress per exam domain"),
     BotCommand("misses", "Your last wrong answers: retry or read why"),
     BotCommand("exam", "A timed exam: /exam, /exam short, /exam stop, /exam history"),
+    BotCommand("settings", "Daily time and zone, reviews a day, track"),
     BotCommand("track", "What you study: pick a pack or exam blueprint"),
     BotCommand("reviews", "At most N reviews a day: /reviews 30"),
-    BotCommand("daily", "Daily question: /daily HH:MM CITY, /daily off"),
+    BotCommand("daily", "Daily question: pick a time, /daily 08:30 Berlin"),
     BotCommand("stop", "No more daily questions"),
     BotCommand("help", "What I can do"),
 )

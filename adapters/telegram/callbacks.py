@@ -9,7 +9,9 @@ question), so buttons keep working across restarts and forged data is refused by
     t:<ask>:<n>:<letters>  the same, for a "Select n" question (more than n picks is refused)
     n                   a next practice question
     x:<concept id>      the concept card (read-only; concept ids are [a-z0-9-]{1,60})
-    k:<pack/blueprint>  study this track (/track's buttons; a '/' tells it from the catalogue)
+    tr:<pack/blueprint> study this track (/track's buttons)
+    k:<pack/blueprint>  the same, as buttons sent before `tr:` read (kept working: a '/'
+                        tells it from the catalogue's `k:<n>`)
     d:<domain id>       a practice question of this domain of the user's track
     q:<concept id>      a question on that concept ("Quiz me on this")
     k / k:<n> / k:<n>:<page>  the card catalogue: categories, or category n's cards
@@ -18,6 +20,12 @@ question), so buttons keep working across restarts and forged data is refused by
     sk:<ask>            skip that open question (kept as skipped) and ask a new one
     rp:<ask>            "⚑ Report" under feedback: offers the reasons
     rr:<ask>:<reason>   report the ask's question for that reason
+    s                   /settings: the settings themselves (and "Back" from a sub-menu)
+    s:t / s:t:<HHMM>    the time picker / the daily question at that time
+    s:z / s:z:l / s:z:c the zone sub-menu / share my location / type my city
+    s:r / s:r:<n>       the review-cap choices / at most n reviews a day
+    s:k / s:k:<track>   the track menu / study that track
+    s:d:on / s:d:off    the daily question on or off
 """
 
 from __future__ import annotations
@@ -29,7 +37,9 @@ MAX_BYTES = 64
 _ANSWER = re.compile(r"a:(\d{1,18}):([A-F]{1,6})")
 _TOGGLE = re.compile(r"t:(\d{1,18}):(?:([1-6]):)?([A-F]{0,6})")
 _EXPLAIN = re.compile(r"x:([a-z0-9-]{1,60})")
-_TRACK = re.compile(r"k:([A-Za-z0-9_.-]{1,40}/[A-Za-z0-9_.-]{1,40})")
+_TRACK_KEY = r"[A-Za-z0-9_.-]{1,40}/[A-Za-z0-9_.-]{1,40}"
+_TRACK = re.compile(rf"tr:({_TRACK_KEY})")
+_OLD_TRACK = re.compile(rf"k:({_TRACK_KEY})")  # before the track menu had its own prefix
 _DOMAIN = re.compile(r"d:([A-Za-z0-9_.-]{1,40})")
 _DAILY_TIME = re.compile(r"dt:([01]\d|2[0-3])([0-5]\d)")
 _SKIP = re.compile(r"sk:(\d{1,18})")
@@ -37,6 +47,15 @@ _REPORT = re.compile(r"rp:(\d{1,18})")
 _REASON = re.compile(r"rr:(\d{1,18}):([a-z]{1,12})")
 _QUIZ_ON = re.compile(r"q:([a-z0-9-]{1,60})")
 _CATALOGUE = re.compile(r"k(?::(\d{1,3})(?::(\d{1,3}))?)?")
+_SETTING = re.compile(r"s(?::([tzrkd])(?::(.+))?)?")
+# What may follow each settings sub-menu's letter (nothing: the sub-menu itself).
+_SETTING_VALUE = {
+    "t": re.compile(r"([01]\d|2[0-3])[0-5]\d"),
+    "z": re.compile(r"[lc]"),
+    "r": re.compile(r"\d{1,3}"),
+    "k": re.compile(_TRACK_KEY),
+    "d": re.compile(r"on|off"),
+}
 
 
 @dataclass(frozen=True)
@@ -78,7 +97,7 @@ class ChooseTrack:
     key: str  # "pack/blueprint"
 
     def data(self) -> str:
-        return _checked(f"k:{self.key}")
+        return _checked(f"tr:{self.key}")
 
 
 @dataclass(frozen=True)
@@ -147,8 +166,27 @@ class Skip:
         return _checked(f"sk:{self.ask_id}")
 
 
+@dataclass(frozen=True)
+class Setting:
+    """A /settings button: `menu` "" (the settings), or a sub-menu's letter; `value` what
+    that sub-menu sets ("" shows the sub-menu)."""
+
+    menu: str = ""
+    value: str = ""
+
+    def data(self) -> str:
+        menu = f":{self.menu}" if self.menu else ""
+        return _checked("s" + menu + (f":{self.value}" if self.value else ""))
+
+    @property
+    def time(self) -> str:
+        """The value of a time button as HH:MM."""
+        return f"{self.value[:2]}:{self.value[2:]}"
+
+
 Action = (
-    Skip
+    Setting
+    | Skip
     | DailyTime
     | DailyLocation
     | Answer
@@ -182,8 +220,10 @@ def parse(data: str | None) -> Action | None:
         return Toggle(int(match.group(1)), match.group(3), int(match.group(2) or 0))
     if match := _EXPLAIN.fullmatch(data):
         return Explain(match.group(1))
-    if match := _TRACK.fullmatch(data):
+    if match := _TRACK.fullmatch(data) or _OLD_TRACK.fullmatch(data):
         return ChooseTrack(match.group(1))
+    if match := _SETTING.fullmatch(data):
+        return _setting(match.group(1) or "", match.group(2) or "")
     if match := _DOMAIN.fullmatch(data):
         return QuizDomain(match.group(1))
     if match := _SKIP.fullmatch(data):
@@ -202,6 +242,14 @@ def parse(data: str | None) -> Action | None:
         category = int(match.group(1)) if match.group(1) else None
         return Catalogue(category, int(match.group(2) or 0))
     return None
+
+
+def _setting(menu: str, value: str) -> Setting | None:
+    if value and not _SETTING_VALUE[menu].fullmatch(value):
+        return None
+    if menu == "d" and not value:  # on or off must be said
+        return None
+    return Setting(menu, value)
 
 
 def toggled(picks: str, letter: str) -> str:

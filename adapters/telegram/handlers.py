@@ -46,10 +46,12 @@ from adapters.telegram.callbacks import (
     QuizOn,
     Report,
     ReportReason,
+    Setting,
     Skip,
     Toggle,
 )
-from bot import tracks
+from adapters.telegram.settings import SettingsMenu
+from bot import settings_view, tracks
 from bot.concepts import Concepts
 from bot.errors import UnknownConcept
 from bot.games.service import Games
@@ -106,6 +108,7 @@ class Handlers:
         self.admins = admins
         self.games = games
         self.concepts = Concepts(tutor)
+        self.settings = SettingsMenu(tutor)
         # New questions are made a few at a time: a wave of /quiz (they then wait for send
         # tokens anyway) must not fill the database pool ahead of the answers, whose toast
         # the student is waiting for.
@@ -120,6 +123,7 @@ class Handlers:
             ("track", self.track),
             ("reviews", self.reviews),
             ("daily", self.daily),
+            ("settings", self.settings_command),
             ("stop", self.stop),
         ):
             application.add_handler(CommandHandler(name, callback))
@@ -211,7 +215,7 @@ class Handlers:
         if not args:  # the setting, with a time picker and "use my location" as buttons
             setting = await self.tutor.daily_setting(ref)
             await message.reply_text(
-                render.daily_with_picker(setting), reply_markup=keyboards.daily_picker()
+                render.daily_picker(setting), reply_markup=keyboards.daily_picker()
             )
             return
         if len(args) == 1 and args[0].lower() == "off":
@@ -223,23 +227,29 @@ class Handlers:
             setting = await self.tutor.set_daily(ref, time, place)
         await message.reply_text(render.daily(setting))
 
+    async def settings_command(self, update: Update, context: Context) -> None:
+        message, user = _message_and_user(update)
+        await self.settings.command(message, user_ref(user))
+
     async def location(self, update: Update, context: Context) -> None:
-        """A shared location (after "📍 Use my location"): its time zone, found offline."""
+        """A shared location (after "📍 Use my location"): its time zone, found offline. The
+        daily question stays on or off as it was."""
         message, user = _message_and_user(update)
         if message.location is None:
             return
-        ref = user_ref(user)
         zone = zone_at(message.location.latitude, message.location.longitude)
-        current = await self.tutor.daily_setting(ref)
-        setting = await self.tutor.set_daily(ref, current.time, zone)
-        await message.reply_text(render.daily(setting), reply_markup=ReplyKeyboardRemove())
+        change = await settings_view.set_zone(self.tutor, user_ref(user), zone)
+        await message.reply_text(
+            render.escaped(settings_view.zone_text(change)), reply_markup=ReplyKeyboardRemove()
+        )
+        await self.settings.zone_changed(message.chat.id, change.settings, context)
 
     async def stop(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)
         await self.tutor.daily_off(user_ref(user))
         await message.reply_text(
-            "Done: no more daily questions. /quiz still works any time, and "
-            "/daily HH:MM turns them back on."
+            "Done: no more daily questions. /quiz still works any time, and /daily "
+            "turns them back on."
         )
 
     async def unknown_command(self, update: Update, context: Context) -> None:
@@ -254,6 +264,9 @@ class Handlers:
             # A reply to "Thanks: reported … Report #id": the optional line of detail.
             await self.reports.add_note(user_ref(user), int(tag.group(1)), message.text)
             await message.reply_text("⚑ Added to your report. Thank you!")
+            return
+        if self.settings.asks_city(message):  # a reply to /settings' "Which city are you in?"
+            await self.settings.city(update, context, user_ref(user))
             return
         await message.reply_text(
             "Tap a button under a question to answer it, or send /quiz for a new one."
@@ -312,6 +325,8 @@ class Handlers:
                 return
             await query.answer()  # the toast first: it takes no send token
             await self.send_question(context, chat, query.from_user)
+        elif isinstance(action, Setting):
+            await self.settings.press(query, action, user_ref(query.from_user), context)
         elif isinstance(action, ChooseTrack):
             menu = await tracks.choose(self.tutor, user_ref(query.from_user), action.key)
             await query.answer(render.plain(f"You study: {menu.current}", 200))

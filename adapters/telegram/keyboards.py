@@ -26,11 +26,14 @@ from adapters.telegram.callbacks import (
     QuizOn,
     Report,
     ReportReason,
+    Setting,
     Skip,
     Toggle,
 )
+from bot import settings_view
 from bot.concepts import Category
 from bot.reports import REASONS
+from bot.settings_view import StudentSettings
 from bot.tracks import TrackMenu
 from bot.views import ConceptView, Feedback, QuestionView
 
@@ -38,6 +41,8 @@ LETTERS = "ABCDEF"
 PER_ROW = 6
 MAX_EXPLAIN_BUTTONS = 3
 PICKED = "☑️"
+CHOSEN = "✅ "
+BACK = "‹ Back"
 
 
 def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
@@ -132,7 +137,7 @@ def tracks(menu: TrackMenu) -> InlineKeyboardMarkup:
     for option in menu.options:
         data = ChooseTrack(option.key)
         if len(data.data().encode()) <= 64:
-            label = ("✅ " if option.chosen else "") + option.title
+            label = (CHOSEN if option.chosen else "") + option.title
             rows.append([InlineKeyboardButton(label[:60], callback_data=data.data())])
     return InlineKeyboardMarkup([*rows, *domains(menu.domains).inline_keyboard])
 
@@ -144,6 +149,8 @@ def domains(options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
         for domain, label in options
     ]
     return InlineKeyboardMarkup(_rows(buttons, 2))
+
+
 def report_reasons(ask_id: int) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(label, callback_data=ReportReason(ask_id, code).data())
@@ -216,6 +223,83 @@ def daily_picker() -> InlineKeyboardMarkup:
     times = [InlineKeyboardButton(t, callback_data=DailyTime(t).data()) for t in PICKER_TIMES]
     where = InlineKeyboardButton("📍 Use my location", callback_data=DailyLocation().data())
     return InlineKeyboardMarkup([*_rows(times, 4), [where]])
+
+
+# -- /settings -------------------------------------------------------------------------------
+def _back() -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(BACK, callback_data=Setting().data())]
+
+
+def settings(current: StudentSettings) -> InlineKeyboardMarkup:
+    """A button per setting (each opens its choices in place), and daily on/off."""
+    daily = current.daily
+    switch = (
+        InlineKeyboardButton("🔕 Daily question off", callback_data=Setting("d", "off").data())
+        if daily.enabled
+        else InlineKeyboardButton("🔔 Daily question on", callback_data=Setting("d", "on").data())
+    )
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("🕗 Time", callback_data=Setting("t").data()),
+                InlineKeyboardButton("🌍 Time zone", callback_data=Setting("z").data()),
+            ],
+            [
+                InlineKeyboardButton("🔁 Reviews a day", callback_data=Setting("r").data()),
+                InlineKeyboardButton("📚 Track", callback_data=Setting("k").data()),
+            ],
+            [switch],
+        ]
+    )
+
+
+def settings_time(current: StudentSettings) -> InlineKeyboardMarkup:
+    """The /daily time picker, in /settings: a tap sets the time and shows the settings."""
+    chosen = current.daily.time if current.daily.enabled else ""
+    times = [
+        InlineKeyboardButton(
+            (CHOSEN if t == chosen else "") + t,
+            callback_data=Setting("t", t.replace(":", "")).data(),
+        )
+        for t in PICKER_TIMES
+    ]
+    return InlineKeyboardMarkup([*_rows(times, 4), _back()])
+
+
+def settings_zone() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("📍 Share location", callback_data=Setting("z", "l").data()),
+                InlineKeyboardButton("⌨️ Type my city", callback_data=Setting("z", "c").data()),
+            ],
+            _back(),
+        ]
+    )
+
+
+def settings_reviews(current: StudentSettings) -> InlineKeyboardMarkup:
+    caps = [
+        InlineKeyboardButton(
+            (CHOSEN if cap == current.review_cap else "") + settings_view.cap_label(cap),
+            callback_data=Setting("r", str(cap)).data(),
+        )
+        for cap in settings_view.REVIEW_CHOICES
+    ]
+    return InlineKeyboardMarkup([*_rows(caps, 3), _back()])
+
+
+def settings_tracks(menu: TrackMenu) -> InlineKeyboardMarkup:
+    """The track menu, in /settings: one button a track, the chosen one marked."""
+    rows = []
+    for option in menu.options:
+        try:
+            data = Setting("k", option.key).data()
+        except ValueError:  # over 64 bytes: that track is chosen with /track NAME
+            continue
+        label = (CHOSEN if option.chosen else "") + option.title
+        rows.append([InlineKeyboardButton(label[:60], callback_data=data)])
+    return InlineKeyboardMarkup([*rows, _back()])
 
 
 def share_location() -> ReplyKeyboardMarkup:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot import settings_view
+from bot.settings_view import StudentSettings
 from bot.views import (
     ConceptView,
     DailySetting,
@@ -280,21 +282,46 @@ def daily(setting: DailySetting) -> str:
             [
                 "Daily question: every day at ",
                 b(setting.time),
-                f" ({setting.timezone}).\nChange it with /daily HH:MM CITY (e.g. /daily 08:30 "
-                "Berlin), stop it with /daily off.",
+                f" ({setting.timezone}).\nChange it: /daily 08:30 Berlin, or /settings for "
+                "buttons. Stop it: /daily off.",
             ]
         )
     return compose(
         [
             "Daily question: ",
             b("off"),
-            ".\nTurn it on with /daily HH:MM CITY, e.g. /daily 08:30 Berlin.",
+            f" (zone {setting.timezone}).\nTurn it on: send /daily and tap a time, or type "
+            "/daily 08:30 Berlin.",
         ]
     )
 
 
-def daily_with_picker(setting: DailySetting) -> str:
-    return daily(setting) + escaped("\n\nOr tap a time below (your zone stays as it is).")
+def daily_picker(setting: DailySetting) -> str:
+    """A bare /daily: the setting, above a time picker and "📍 Use my location"."""
+    if setting.enabled:
+        head: list[Piece | str] = [
+            "Daily question: every day at ",
+            b(setting.time),
+            f" ({setting.timezone}).",
+        ]
+        tail = (
+            "Tap another time, or type one with your city: /daily 08:30 Berlin. "
+            "/daily off stops it."
+        )
+    else:
+        head = ["Daily question: ", b("off"), f" (zone {setting.timezone})."]
+        tail = "Tap a time to turn it on, or type one with your city: /daily 08:30 Berlin."
+    return compose([*head, "\n", tail, "\n📍 sets your time zone from your location."])
+
+
+def settings(current: StudentSettings, prompt: str = "") -> str:
+    """/settings: each value in bold; below them, what a sub-menu asks (if one is open)."""
+    pieces: list[Piece | str] = ["⚙️ ", b("Your settings")]
+    for what, value in settings_view.rows(current):
+        pieces += [f"\n{what}: ", b(value)]
+    if prompt:
+        pieces += ["\n\n", prompt]
+    return compose(pieces)
 
 
 LOCATION_PROMPT = (
@@ -305,13 +332,14 @@ LOCATION_PROMPT = (
 
 HELP_LINES = (
     ("/quiz [TOPIC]", "a practice question now; of one domain or service: /quiz security"),
+    ("/settings", "your daily time and zone, reviews a day and track, as buttons"),
     ("/track", "what you study: the loaded packs and exam blueprints"),
     ("/reviews N", "at most N spaced-repetition reviews a day (default 30)"),
     ("/explain NAME", "the concept card for a service, e.g. /explain S3"),
     ("/stats", "your progress: domains against the pass mark, readiness, a chart"),
     ("/misses", "your last 10 wrong answers, to retry or read why"),
     ("/exam", "a timed exam (/exam short: 10 questions; /exam stop; /exam history)"),
-    ("/daily HH:MM CITY", "a question every day at that time, e.g. /daily 08:30 Berlin"),
+    ("/daily", "a daily question: tap a time, or /daily 08:30 Berlin; /daily off"),
     ("/stop", "no more daily questions"),
     ("/help", "this help"),
 )
@@ -345,16 +373,17 @@ def welcome(name: str, setting: DailySetting, admin: bool = False) -> str:
     ]
     if setting.enabled:
         pieces += [
-            "You get a daily question at ",
+            "☀️ You get a daily question at ",
             b(setting.time),
-            f" ({setting.timezone}). Set your own time with /daily HH:MM Area/City, "
-            "e.g. /daily 08:30 Europe/Berlin, or /daily off.",
+            f" ({setting.timezone}). To change it, send /daily and tap a time or share "
+            "your location, or type it: /daily 08:30 Berlin.",
         ]
     else:
         pieces.append(
-            "Want a question every day? Send /daily HH:MM Area/City, e.g. /daily 08:30 "
-            "Europe/Berlin."
+            "☀️ Want a question every day? Send /daily and tap a time, or type it with your "
+            "city: /daily 08:30 Berlin."
         )
+    pieces.append("\n/settings shows and changes all of it.")
     if admin:
         pieces.append("\n\nYou are an admin: send a .yaml file with the caption /import.")
     return compose(pieces)

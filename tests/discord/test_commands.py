@@ -23,6 +23,7 @@ async def test_a_channel_question_is_answered_privately_and_revealed(
         "leaderboard",
         "explain",
         "stats",
+        "settings",
         "daily",
         "import",
     }
@@ -112,4 +113,10 @@ async def test_track_and_reviews_are_private(
         await fake.slash(alice, "reviews", [{"name": "per_day", "type": 4, "value": 12}])
     )
     assert "At most 12 reviews a day" in message_text(cap)
+    settings = await bot.reply(await fake.slash(alice, "settings"))
+    assert settings["flags"] & EPHEMERAL
+    assert message_text(settings).splitlines()[3:5] == [
+        "Reviews a day: at most 12",
+        "  change: /reviews per_day:20 (0: none)",
+    ]
     assert not fake.channel_messages

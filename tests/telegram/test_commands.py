@@ -16,8 +16,8 @@ async def test_commands_are_registered_at_start(bot: Harness) -> None:
     everyone, groups, admins = bot.fake.calls_to("setMyCommands")
     names = [c["command"] for c in everyone.params["commands"]]
     assert names == [
-        "start", "quiz", "explain", "stats", "misses", "exam", "track", "reviews", "daily",
-        "stop", "help",
+        "start", "quiz", "explain", "stats", "misses", "exam", "settings", "track", "reviews",
+        "daily", "stop", "help",
     ]  # fmt: skip
     assert "scope" not in everyone.params
     assert groups.params["scope"] == {"type": "all_group_chats"}
@@ -37,14 +37,16 @@ async def test_start_welcomes_and_offers_the_daily_question(
     welcome = await bot.reply(alice, "/start")
     assert "Hi Alice" in welcome["text"]
     assert "How it works" in welcome["text"]
-    assert "/daily HH:MM Area/City" in welcome["text"]
+    assert "send /daily and tap a time or share your location" in welcome["text"]
+    assert "/daily 08:30 Berlin" in welcome["text"] and "Area/City" not in welcome["text"]
+    assert "/settings" in welcome["text"]
     assert "/import" not in welcome["text"]
     assert "/import" in (await bot.reply(admin, "/start"))["text"]
 
 
 async def test_help_lists_the_commands(bot: Harness, alice: Student) -> None:
     text = (await bot.reply(alice, "/help"))["text"]
-    for command in ("/quiz", "/explain", "/stats", "/daily", "/stop", "/help"):
+    for command in ("/quiz", "/settings", "/explain", "/stats", "/daily", "/stop", "/help"):
         assert command in text
     assert "/import" not in text
 

@@ -34,6 +34,8 @@ def test_split_daily_words() -> None:
     assert split_daily(["New", "York", "8:30"]) == ("8:30", "New York")
     assert split_daily(["Berlin"]) == (None, "Berlin")
     assert split_daily(["07:00"]) == ("07:00", None)
+    assert split_daily(["7:5", "Berlin"]) == ("7:5", "Berlin")  # a time, badly written
+    assert split_daily(["0830"]) == ("0830", None)
 
 
 def test_zone_at_a_location() -> None:
@@ -75,5 +77,7 @@ async def test_daily_with_a_city_then_the_picker_then_a_location(
     shared["location"] = {"latitude": -23.55, "longitude": -46.63}
     await bot.fake.push("message", shared)
     reply = await bot.next_message(alice.chat_id, seen)
-    assert "20:00 (America/Sao_Paulo)" in reply["text"]
+    assert reply["text"] == (
+        "Time zone: America/Sao_Paulo. Your daily question comes at 20:00 there."
+    )
     assert reply["reply_markup"] == {"remove_keyboard": True}
