@@ -183,11 +183,15 @@ class DailyPicker:
         candidates: Sequence[QuestionData],
         domains: dict[tuple[str, str], DomainData],
         rng: random.Random,
+        blueprint: str = "",
     ) -> None:
+        """`domains` and the counters `choose` gets are those of `blueprint` (the track's;
+        "" for each pack's default)."""
         self.by_key = {q.key: q for q in candidates}
         self.by_domain: dict[tuple[str, str], list[QuestionData]] = {}
         for q in candidates:
-            self.by_domain.setdefault((q.pack, q.domain), []).append(q)
+            domain = q.domain_in(blueprint) or q.domain
+            self.by_domain.setdefault((q.pack, domain), []).append(q)
         self.domain_keys = sorted(self.by_domain)
         self.weights = [domains[k].weight if k in domains else 1 for k in self.domain_keys]
         self.rng = rng
