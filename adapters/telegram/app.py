@@ -31,6 +31,7 @@ from adapters.telegram.content_admin import ContentAdmin
 from adapters.telegram.errors import ErrorBoundary
 from adapters.telegram.exam import ExamHandlers
 from adapters.telegram.groups import GroupGames, TelegramGamePublisher
+from adapters.telegram.group_track import GroupTrack
 from adapters.telegram.handlers import Handlers, TelegramApp
 from adapters.telegram.progress import ProgressHandlers
 from adapters.telegram.ratelimit import RetryingRateLimiter
@@ -135,6 +136,7 @@ def build_application(
     )
     handlers = Handlers(core.tutor, admins, core.games, core.reports, core.open_questions)
     GroupGames(core.games).register(application)  # before the private-chat handlers
+    GroupTrack(core.chat_tracks).register(application)  # a group's own /track, likewise
     ProgressHandlers(core.progress).register(application)  # /stats, /misses and their buttons
     ExamHandlers(core.exams).register(application)  # before the general button handler
     handlers.register(application)
