@@ -30,8 +30,8 @@ from adapters.telegram import redact
 from adapters.telegram.content_admin import ContentAdmin
 from adapters.telegram.errors import ErrorBoundary
 from adapters.telegram.exam import ExamHandlers
-from adapters.telegram.groups import GroupGames, TelegramGamePublisher
 from adapters.telegram.group_track import GroupTrack
+from adapters.telegram.groups import GroupGames, TelegramGamePublisher
 from adapters.telegram.handlers import Handlers, TelegramApp
 from adapters.telegram.progress import ProgressHandlers
 from adapters.telegram.ratelimit import RetryingRateLimiter

@@ -8,6 +8,8 @@ a message sent as the group itself (an anonymous admin) counts as an admin's.
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest
@@ -65,12 +67,11 @@ class GroupTrack:
         menu = await self.chat_tracks.choose(group_key(chat), action.key, allowed)
         await query.answer(render.plain(f"This chat studies: {menu.current}", 200))
         if isinstance(query.message, Message):
-            try:
+            # deleted meanwhile, or showing this already: nothing worth failing over
+            with contextlib.suppress(BadRequest):
                 await query.message.edit_text(
                     render.escaped(menu.text()), reply_markup=keyboards.tracks(menu)
                 )
-            except BadRequest:  # deleted meanwhile, or showing this already
-                pass
 
 
 async def _may_administer(
