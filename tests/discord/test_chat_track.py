@@ -62,7 +62,7 @@ async def test_a_channels_track_is_set_by_its_managers_and_asked_from(
     for _ in range(3):  # single questions for the channel, each a game
         await bot.reply(await fake.slash(alice, "quiz"))
     async with bot.app.engine.connect() as conn:
-        asks = (await conn.scalars(select(Game.ask_id).where(Game.channel == str(CHANNEL_ID))))
+        asks = await conn.scalars(select(Game.ask_id).where(Game.channel == str(CHANNEL_ID)))
         game_asks = list(asks)
     assert len(game_asks) == 3
     assert {await _pack_of_ask(bot, a) for a in game_asks} == {"multi"}
@@ -78,7 +78,5 @@ async def test_a_channels_track_is_set_by_its_managers_and_asked_from(
 
     # in a DM, /track is the member's own
     fake.dm_channels[alice.id] = int(snowflake())
-    mine = await bot.notice(
-        await fake.slash(alice, "track", channel_id=fake.dm_channels[alice.id])
-    )
+    mine = await bot.notice(await fake.slash(alice, "track", channel_id=fake.dm_channels[alice.id]))
     assert mine.startswith("You study: A tiny test pack.")
