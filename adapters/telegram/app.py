@@ -68,6 +68,7 @@ GROUP_COMMANDS = (
     BotCommand("duel", "Reply to a member's message to challenge them"),
     BotCommand("leaderboard", "This group's best duellists and quiz players"),
     BotCommand("stopgame", "Stop the game you started or play in"),
+    BotCommand("track", "What this group studies (its admins change it)"),
     BotCommand("explain", "A concept card, e.g. /explain S3"),
     BotCommand("help", "What I can do"),
 )
