@@ -176,7 +176,7 @@ class Tutor:
         mix_in_new = state.asks_since % learning.NEW_EVERY == learning.NEW_EVERY - 1
         choice = learning.choose_question(
             pool, state.reviews, set(state.recent), tracks.domains(bank, track), now, self.rng,
-            reviews_left, mix_in_new,
+            reviews_left, mix_in_new, track.blueprint,
         )  # fmt: skip
         if choice is None:
             raise NoQuestions()
