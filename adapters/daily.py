@@ -39,7 +39,9 @@ def sweeper(core: App, channels: Mapping[str, Channel]) -> DailySweeper:
 def channel_dailies(
     core: App, posters: Mapping[str, ChannelPoster] | None = None
 ) -> ChannelDailies:
-    return ChannelDailies(ChannelDailyStore(core.store.db), core.tutor, posters)
+    return ChannelDailies(
+        ChannelDailyStore(core.store.db), core.tutor, posters, chat_tracks=core.chat_tracks
+    )
 
 
 @asynccontextmanager

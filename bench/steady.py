@@ -218,11 +218,15 @@ class Loader:
 
     def counters(self) -> None:
         correct = "CASE WHEN a.correct THEN 1 ELSE 0 END"
+        # each answer under its question's domain in every blueprint (as the answer path)
+        each = "json_each_text" if self.pg else "json_each"
         self.run(
-            "INSERT INTO domain_counts (user_id, pack_id, domain_id, answered, correct)"
-            f" SELECT a.user_id, q.pack_id, a.domain_id, count(*), sum({correct})"
+            "INSERT INTO domain_counts"
+            " (user_id, pack_id, blueprint_id, domain_id, answered, correct)"
+            f" SELECT a.user_id, q.pack_id, b.key, b.value, count(*), sum({correct})"
             " FROM attempts a JOIN questions q ON q.id = a.question_id"
-            " GROUP BY a.user_id, q.pack_id, a.domain_id"
+            f" JOIN {each}(q.domains) b ON 1 = 1"
+            " GROUP BY a.user_id, q.pack_id, b.key, b.value"
         )
 
     def finish(self) -> None:

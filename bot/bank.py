@@ -78,8 +78,8 @@ class QuestionData:
 @dataclass
 class Bank:
     revision: int = 0
-    # The default blueprint's domains of every pack (practice weighting, stats): the
-    # blueprint a student's track uses, which today is always the pack's default.
+    # The default blueprint's domains of every pack (question headers' labels); a track's
+    # own blueprint's domains come from bot.tracks.domains.
     domains: dict[tuple[str, str], DomainData] = field(default_factory=dict)
     # Every blueprint of every pack, per pack, the default first.
     blueprints: dict[str, tuple[BlueprintData, ...]] = field(default_factory=dict)
@@ -142,7 +142,7 @@ class Bank:
                 self.domains[(pack, domain.id)] = domain
 
     def track_blueprint(self, pack: str) -> BlueprintData | None:
-        """The blueprint a student studies the pack by: today, the pack's default."""
+        """The pack's default blueprint (a track names its own: bot.tracks.blueprint_of)."""
         found = self.blueprints.get(pack)
         return found[0] if found else None
 

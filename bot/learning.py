@@ -47,6 +47,7 @@ def choose_question(
     rng: random.Random,
     reviews_left: int | None = None,
     mix_in_new: bool = False,
+    blueprint: str = "",
 ) -> Choice | None:
     """The most useful practice question.
 
@@ -80,7 +81,7 @@ def choose_question(
                 return Choice(answered, concept)
 
     if unseen:
-        return Choice(_by_blueprint(unseen, domains, rng))
+        return Choice(_by_blueprint(unseen, domains, rng, blueprint))
     wrong = [q for q in pool if not states[q.key].last_correct]
     if wrong:
         return Choice(min(wrong, key=lambda q: (states[q.key].last_seen_at, q.key)))
@@ -154,10 +155,13 @@ def _by_blueprint(
     questions: Sequence[QuestionData],
     domains: dict[tuple[str, str], DomainData],
     rng: random.Random,
+    blueprint: str = "",
 ) -> QuestionData:
+    """An unseen question, its domain drawn by the weights of `domains`, the domains of
+    `blueprint` (the track's; "" for the pack's default)."""
     by_domain: dict[tuple[str, str], list[QuestionData]] = {}
     for q in questions:
-        by_domain.setdefault((q.pack, q.domain), []).append(q)
+        by_domain.setdefault((q.pack, q.domain_in(blueprint) or q.domain), []).append(q)
     keys = sorted(by_domain)
     weights = [domains[k].weight if k in domains else 1 for k in keys]
     chosen = rng.choices(keys, weights=weights)[0]
@@ -183,11 +187,15 @@ class DailyPicker:
         candidates: Sequence[QuestionData],
         domains: dict[tuple[str, str], DomainData],
         rng: random.Random,
+        blueprint: str = "",
     ) -> None:
+        """`domains` and the counters `choose` gets are those of `blueprint` (the track's;
+        "" for each pack's default)."""
         self.by_key = {q.key: q for q in candidates}
         self.by_domain: dict[tuple[str, str], list[QuestionData]] = {}
         for q in candidates:
-            self.by_domain.setdefault((q.pack, q.domain), []).append(q)
+            domain = q.domain_in(blueprint) or q.domain
+            self.by_domain.setdefault((q.pack, domain), []).append(q)
         self.domain_keys = sorted(self.by_domain)
         self.weights = [domains[k].weight if k in domains else 1 for k in self.domain_keys]
         self.rng = rng

@@ -10,6 +10,9 @@ from typing import Any, Protocol
 from bot.bank import Bank
 from bot.views import GroupAnswer, QuestionView
 
+# A user's answer counters: (pack, blueprint, domain) -> (answered, correct).
+DomainCounts = dict[tuple[str, str, str], tuple[int, int]]
+
 
 @dataclass(frozen=True)
 class UserRow:
@@ -166,8 +169,8 @@ class TutorStore(Protocol):
         """How many of the user's reviews are due at `now`."""
         ...
 
-    async def answer_counts(self, user_id: int) -> list[tuple[str, str, int, int]]:
-        """(pack, domain, answered, correct) per domain the user has answered in."""
+    async def answer_counts(self, user_id: int) -> list[tuple[str, str, str, int, int]]:
+        """(pack, blueprint, domain, answered, correct) per blueprint domain answered in."""
         ...
 
     async def group_answers(self, ask_id: int) -> list[GroupAnswer]: ...

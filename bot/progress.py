@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot import tracks
 from bot.bank import Bank, BlueprintData, QuestionData
 from bot.errors import AskNotFound
-from bot.ports import Streak
+from bot.ports import DomainCounts, Streak
 from bot.tutor import Tutor
 from bot.views import QuestionView, UserRef
 
@@ -46,7 +47,7 @@ class QuestionProgress:
 class ProgressFacts:
     """Everything a report reads, in one round trip."""
 
-    domain_counts: dict[tuple[str, str], tuple[int, int]]  # (pack, domain) -> (answered, right)
+    domain_counts: DomainCounts  # (pack, blueprint, domain) -> (answered, right)
     questions: list[QuestionProgress]
     due_reviews: int
     activity: dict[date, tuple[int, int]]  # UTC day -> (answered, right), last 30 days
@@ -218,17 +219,27 @@ def _percent(share: float) -> float:
     return max(0.0, min(100.0, round(100 * share, 1)))
 
 
+def _split(track_key: str) -> tuple[str, str]:
+    pack, _, blueprint = track_key.partition("/")
+    return pack, blueprint
+
+
 def build_report(
     bank: Bank,
-    packs: Iterable[str],
+    track_keys: Iterable[str],
     facts: ProgressFacts,
     streak: Streak,
     today: date,
     utc_today: date,
     exams: tuple[ExamSummary, ...] = (),
 ) -> ProgressReport:
-    """The report over the track's packs (each by its track blueprint)."""
-    blueprints: list[BlueprintData] = [b for b in map(bank.track_blueprint, packs) if b is not None]
+    """The report over the tracks ("pack/blueprint", or "pack" for its default blueprint),
+    each by its blueprint's domains."""
+    blueprints: list[BlueprintData] = [
+        b
+        for b in (tracks.blueprint_of(bank, tracks.Track(*_split(k))) for k in track_keys)
+        if b is not None
+    ]
     wanted = {b.pack for b in blueprints}
     questions = [q for q in bank.active_questions if q.pack in wanted]
     by_key: dict[int, QuestionData] = {q.key: q for q in questions}
@@ -242,7 +253,7 @@ def build_report(
             if q.pack == blueprint.pack:
                 seen.setdefault(q.domain_in(blueprint.id) or q.domain, []).append(h)
         for d in blueprint.domains:
-            n, c = facts.domain_counts.get((blueprint.pack, d.id), (0, 0))
+            n, c = facts.domain_counts.get((blueprint.pack, blueprint.id, d.id), (0, 0))
             mine = seen.get(d.id, [])
             recent = sum(h.last_correct for h in mine)
             domains.append(DomainProgress(d.id, d.label, d.weight, n, c, len(mine), recent))
@@ -309,8 +320,8 @@ class Progress:
         self.exam_history = exam_history  # the user's past exams (bot.exams), newest first
 
     async def report(self, ref: UserRef, packs: Iterable[str] | None = None) -> ProgressReport:
-        """`packs`: the user's track (default: every loaded pack). The tracks feature passes
-        the chosen pack here."""
+        """`packs`: the tracks to report ("pack" or "pack/blueprint"; default: the user's
+        track)."""
         user = await self.tutor.user(ref)
         bank = await self.tutor.bank()
         now = self.tutor.clock()
@@ -321,7 +332,7 @@ class Progress:
         facts = await self.store.progress_facts(user.id, now, since)
         streak = Streak(user.streak, user.best_streak, user.streak_date)
         today = now.astimezone(ZoneInfo(user.timezone)).date()
-        chosen = list(packs) if packs is not None else [(await self.tutor.track_of(ref)).pack]
+        chosen = list(packs) if packs is not None else [(await self.tutor.track_of(ref)).key]
         exams = tuple(await self.exam_history(ref)) if self.exam_history is not None else ()
         return build_report(bank, chosen, facts, streak, today, utc_today, exams)
 

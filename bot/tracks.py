@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.bank import Bank, BlueprintData, DomainData, QuestionData, lookup_key
 from bot.errors import BadSetting, NoQuestions, TutorError
+from bot.ports import DomainCounts
 
 if TYPE_CHECKING:
     from bot.tutor import Tutor
@@ -46,8 +47,19 @@ class TrackMenu:
     current: str  # the chosen blueprint's title
     options: tuple[TrackOption, ...]
     domains: tuple[tuple[str, str], ...] = ()  # the chosen track's (domain id, label)
+    chat: bool = False  # a group chat's track (bot.chat_tracks), not the user's own
 
     def text(self) -> str:
+        if self.chat:
+            return "\n".join(
+                [f"This chat studies: {self.current}.", "Tracks:"]
+                + [f"{'•' if o.chosen else '-'} {o.title} ({o.key})" for o in self.options]
+                + [
+                    "Its games and daily question ask from it. An admin of the chat chooses "
+                    "with /track PACK or /track PACK/BLUEPRINT.",
+                    "Your own track: /track in a private chat with me.",
+                ]
+            )
         lines = [f"You study: {self.current}.", "Tracks:"]
         lines += [f"{'•' if o.chosen else '-'} {o.title} ({o.key})" for o in self.options]
         lines.append("Choose one with /track PACK or /track PACK/BLUEPRINT.")
@@ -118,11 +130,12 @@ def options(bank: Bank, current: Track | None) -> tuple[TrackOption, ...]:
     return tuple(out)
 
 
-def menu(bank: Bank, current: Track) -> TrackMenu:
+def menu(bank: Bank, current: Track, chat: bool = False) -> TrackMenu:
+    """/track's menu; a group chat's (`chat`) offers no domains (its /quiz is a game)."""
     blueprint = _blueprint(bank, current.pack, current.blueprint)
     title = blueprint.title if blueprint else current.key
-    labels = tuple((d.id, d.label) for d in domains(bank, current).values())
-    return TrackMenu(title, options(bank, current), labels)
+    labels = () if chat else tuple((d.id, d.label) for d in domains(bank, current).values())
+    return TrackMenu(title, options(bank, current), labels, chat)
 
 
 def questions(bank: Bank, track: Track) -> list[QuestionData]:
@@ -134,6 +147,15 @@ def domains(bank: Bank, track: Track) -> dict[tuple[str, str], DomainData]:
     """The track blueprint's domains, keyed like Bank.domains."""
     blueprint = _blueprint(bank, track.pack, track.blueprint)
     return {(d.pack, d.id): d for d in blueprint.domains} if blueprint else {}
+
+
+def counts_in(counts: DomainCounts, track: Track) -> dict[tuple[str, str], tuple[int, int]]:
+    """The counters of the track's blueprint, keyed like `domains` ((pack, domain))."""
+    return {
+        (pack, domain): value
+        for (pack, blueprint, domain), value in counts.items()
+        if pack == track.pack and blueprint == track.blueprint
+    }
 
 
 def domain_of(question: QuestionData, track: Track) -> str:

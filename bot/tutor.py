@@ -176,7 +176,7 @@ class Tutor:
         mix_in_new = state.asks_since % learning.NEW_EVERY == learning.NEW_EVERY - 1
         choice = learning.choose_question(
             pool, state.reviews, set(state.recent), tracks.domains(bank, track), now, self.rng,
-            reviews_left, mix_in_new,
+            reviews_left, mix_in_new, track.blueprint,
         )  # fmt: skip
         if choice is None:
             raise NoQuestions()
@@ -206,10 +206,13 @@ class Tutor:
         self._going_round[user_id] = next_due
         raise AllSeen(next_due - now)
 
-    async def group_question(self, group_key: str) -> QuestionView:
-        """A question posted to a group chat: anyone there may answer it, once each."""
+    async def group_question(
+        self, group_key: str, track: tracks.Track | None = None
+    ) -> QuestionView:
+        """A question posted to a group chat, from the chat's track (bot.chat_tracks; the
+        default track if none is given): anyone there may answer it, once each."""
         bank = await self.bank()
-        questions = bank.active_questions
+        questions = tracks.questions(bank, track or tracks.resolve(bank, None, self.default_pack))
         if not questions:
             raise NoQuestions()
         metrics.record_ask(group_key.partition(":")[0], "group")
@@ -404,19 +407,20 @@ class Tutor:
         user = await self.user(ref)
         user_id = user.id
         bank = await self.bank()
-        counts = {(p, d): (n, c) for p, d, n, c in await self.store.answer_counts(user_id)}
-        # Only the track's pack: another pack's (or a retired pack's) domains never show here.
-        # The counters are kept by the pack's default blueprint, so its domains are shown.
+        rows = await self.store.answer_counts(user_id)
+        # Only the track's blueprint: another pack's (or a retired pack's) domains never
+        # show here. Every answer is counted in each blueprint of its pack.
         track = tracks.resolve(bank, user.track, self.default_pack)
+        counts = tracks.counts_in({(p, b, d): (n, c) for p, b, d, n, c in rows}, track)
         domains = []
-        for key, domain in tracks.domains(bank, tracks.resolve(bank, track.pack)).items():
+        for key, domain in tracks.domains(bank, track).items():
             n, c = counts.get(key, (0, 0))
             domains.append(DomainStats(domain.id, domain.title, n, c, domain.short))
         now = self.clock()
         due = await self.store.due_count(user_id, now)
         streak = Streak(user.streak, user.best_streak, user.streak_date)
         today = now.astimezone(ZoneInfo(user.timezone)).date()
-        blueprints = [b for b in [bank.track_blueprint(track.pack)] if b is not None]
+        blueprints = [b for b in [tracks.blueprint_of(bank, track)] if b is not None]
         return Stats(
             answered=sum(d.answered for d in domains),
             correct=sum(d.correct for d in domains),

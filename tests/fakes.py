@@ -123,17 +123,17 @@ class FakeStore:
         )
         return True
 
-    async def answer_counts(self, user_id: int) -> list[tuple[str, str, int, int]]:
-        counts: dict[tuple[str, str], list[int]] = {}
+    async def answer_counts(self, user_id: int) -> list[tuple[str, str, str, int, int]]:
+        counts: dict[tuple[str, str, str], list[int]] = {}
         for a in self.attempts:
             if a.user_id == user_id:
-                pack = self.bank.questions[a.question_key].pack
-                # as the SQL store: by the question's domain now, not as answered
-                domain = self.bank.questions[a.question_key].domain
-                n = counts.setdefault((pack, domain), [0, 0])
-                n[0] += 1
-                n[1] += a.correct
-        return [(p, d, n, c) for (p, d), (n, c) in counts.items()]
+                question = self.bank.questions[a.question_key]
+                # as the SQL store: in every blueprint, by the question's domains now
+                for blueprint, domain in question.domains.items():
+                    n = counts.setdefault((question.pack, blueprint, domain), [0, 0])
+                    n[0] += 1
+                    n[1] += a.correct
+        return [(p, b, d, n, c) for (p, b, d), (n, c) in counts.items()]
 
     async def group_answers(self, ask_id: int) -> list[GroupAnswer]:
         return [
@@ -202,5 +202,6 @@ def make_bank(questions: int = 4) -> Bank:
             options=_options({0, 2} if multi else {1}),
             select=2 if multi else 1,
             explanation=f"Explanation {key}.",
+            domains={"exam": "design" if key % 2 else "security"},
         )
     return bank

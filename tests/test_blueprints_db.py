@@ -14,7 +14,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.content.importer import ImportRefused, import_paths, import_text
-from bot.ports import AnswerContext, AnswerRecord
 from bot.store import migrate
 from bot.store.db import make_engine
 from bot.store.models import Attempt, Blueprint, Domain, Question
@@ -181,12 +180,11 @@ _users_0002 = sa.table(
 async def test_migration_0004_keeps_history_and_old_packs_unchanged(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        # 0003 (counters) comes before the blueprints; the answer below is stored by today's
-        # store, which keeps those counters.
+        # 0003 (counters) comes before the blueprints; the answer below is stored as 0003's
+        # store kept it (the attempt and its domain's counter).
         await migrate.upgrade(engine, "0003")
         async with engine.begin() as conn:
             await conn.run_sync(_seed_0002)
-        store = SqlStore(engine)
         async with engine.begin() as conn:  # today's user_for reads columns of later revisions
             user_id = await conn.scalar(
                 sa.insert(_users_0002)
@@ -211,12 +209,29 @@ async def test_migration_0004_keeps_history_and_old_packs_unchanged(db_url: str)
                 )
             ).one()
             qid = await conn.scalar(sa.text("SELECT id FROM questions WHERE slug = 'kms-rotation'"))
-        ask = await store.create_ask(user.id, None, qid, (0, 1, 2), "practice", NOW)
-
-        def decide(context: AnswerContext) -> AnswerRecord:
-            return AnswerRecord(ask, user.id, qid, domain, (0,), True, NOW, {}, NOW)
-
-        assert await store.answer(ask, user.id, decide)
+        async with engine.begin() as conn:
+            values = {"u": user.id, "q": qid, "d": domain, "at": NOW}
+            ask = await conn.scalar(
+                sa.text(
+                    "INSERT INTO asks (user_id, question_id, option_order, purpose, created_at)"
+                    " VALUES (:u, :q, '0,1,2', 'practice', :at) RETURNING id"
+                ),
+                values,
+            )
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO attempts (ask_id, user_id, question_id, domain_id, chosen,"
+                    " correct, answered_at) VALUES (:a, :u, :q, :d, '0', true, :at)"
+                ),
+                values | {"a": ask},
+            )
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO domain_counts (user_id, pack_id, domain_id, answered, correct)"
+                    " VALUES (:u, 'mini', :d, 1, 1)"
+                ),
+                values,
+            )
 
         await migrate.upgrade(engine)
         async with engine.connect() as conn:

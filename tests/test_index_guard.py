@@ -217,10 +217,17 @@ async def _fill(engine: AsyncEngine) -> None:
         await conn.execute(
             insert(DomainCount),
             [
-                {"user_id": u, "pack_id": "mini", "domain_id": d, "answered": 5, "correct": 3}
+                {
+                    "user_id": u, "pack_id": "mini", "blueprint_id": b, "domain_id": d,
+                    "answered": 5, "correct": 3,
+                }
                 for u in range(1, USERS + 1)
-                # The shipped bank's four exam domains (the mini pack has fewer).
-                for d in ("design-secure", "design-resilient", "design-performant", "cost")
+                # The shipped bank's two blueprints' domains (the mini pack has fewer).
+                for b, domains in (
+                    ("saa-c03", ("design-secure", "design-resilient", "design-performant", "cost")),
+                    ("course", ("design", "deploy", "security", "troubleshoot")),
+                )
+                for d in domains
             ],
         )
         await conn.execute(

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import tracks
+from bot import learning, tracks
 from bot.bank import Bank, BlueprintData, ConceptData, DomainData, QuestionData
 from bot.errors import BadSetting, NoQuestions
 from bot.learning import NO_REPEAT
@@ -18,6 +18,7 @@ from bot.views import QuestionView, UserRef
 from tests.fakes import FakeClock, FakeStore, _options
 
 ADA = UserRef("test", "1", "Ada")
+NOW = FakeClock().now
 BOB = UserRef("test", "2", "Bob")
 
 
@@ -233,3 +234,27 @@ async def test_a_stored_track_of_an_unloaded_pack_falls_back() -> None:
 def test_track_keys_fit_the_column() -> None:
     assert timedelta(days=3) == NO_REPEAT
     assert len(Track("p" * 40, "b" * 40).key.encode()) <= 81  # users.track
+
+
+def test_unseen_questions_are_drawn_by_the_track_blueprints_weights() -> None:
+    """On a non-default blueprint, new material follows that blueprint's domain weights."""
+    bank = two_packs()
+    pool = [q for q in bank.questions.values() if q.pack == "saa"]
+    # the course splits the pack's "security" questions (default blueprint) in two domains
+    split = {
+        q.key: replace(q, domains={"exam": q.domain, "course": f"half{q.key % 2}"})
+        for q in pool
+    }
+    course = {
+        ("saa", "half0"): DomainData("saa", "half0", "Half 0", 100),
+        ("saa", "half1"): DomainData("saa", "half1", "Half 1", 0),
+    }
+    rng = random.Random(3)
+    chosen = set()
+    for _ in range(40):
+        choice = learning.choose_question(
+            list(split.values()), [], set(), course, NOW, rng, blueprint="course"
+        )
+        assert choice is not None
+        chosen.add(choice.question.domains["course"])
+    assert chosen == {"half0"}  # a weight of 0 is never drawn

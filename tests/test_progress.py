@@ -33,7 +33,11 @@ ADA = UserRef("test", "1", "Ada")
 def _facts() -> ProgressFacts:
     # Questions 1, 3 are design (concept s3); 2, 4 security (s3 + glacier).
     return ProgressFacts(
-        domain_counts={("p", "design"): (10, 9), ("p", "security"): (4, 1), ("old", "x"): (5, 5)},
+        domain_counts={
+            ("p", "exam", "design"): (10, 9),
+            ("p", "exam", "security"): (4, 1),
+            ("old", "main", "x"): (5, 5),
+        },
         questions=[
             QuestionProgress(1, 5, 0, True),
             QuestionProgress(3, 5, 1, True),
@@ -73,7 +77,7 @@ def test_report_numbers() -> None:
 
 
 def test_mastery_needs_every_question_last_right() -> None:
-    facts = ProgressFacts({("p", "design"): (4, 4)}, [QuestionProgress(1, 2, 0, True),
+    facts = ProgressFacts({("p", "exam", "design"): (4, 4)}, [QuestionProgress(1, 2, 0, True),
                           QuestionProgress(3, 2, 0, True)], 0, {})  # fmt: skip
     report = build_report(make_bank(), ["p"], facts, Streak(0, 0, None), TODAY, TODAY)
     assert report.concepts_mastered == 1 and report.weakest == ()

@@ -128,7 +128,7 @@ def register_commands(tree: app_commands.CommandTree[Any], h: Handlers) -> None:
     async def misses(interaction: Interaction) -> None:
         await h.misses(interaction)
 
-    @tree.command(description="What you study: the loaded packs and exam blueprints")
+    @tree.command(description="What you (in a DM) or this channel study: packs and exam blueprints")
     @app_commands.describe(name="A pack or pack/blueprint to switch to, e.g. saa")
     async def track(
         interaction: Interaction, name: app_commands.Range[str, 1, 81] | None = None

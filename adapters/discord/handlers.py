@@ -52,6 +52,14 @@ def can_manage_server(interaction: Interaction) -> bool:
     return interaction.guild_id is not None and interaction.permissions.manage_guild
 
 
+def can_manage_channels(interaction: Interaction) -> bool:
+    """Manage Server or Manage Channels (in this channel): who may set a channel's track."""
+    permissions = interaction.permissions
+    return interaction.guild_id is not None and (
+        permissions.manage_guild or permissions.manage_channels
+    )
+
+
 class Handlers:
     def __init__(self, core: App, channel_dailies: ChannelDailies) -> None:
         self.core = core
@@ -130,7 +138,19 @@ class Handlers:
     # -- track / reviews -----------------------------------------------------------------
     @guarded()
     async def track(self, interaction: Interaction, name: str | None) -> None:
-        """What the member studies; with a name ('saa', 'saa/course'), switch to it."""
+        """In a DM, what the member studies; in a server channel, what the channel's games
+        and daily question ask from (bot.chat_tracks). With a name ('saa', 'saa/course'),
+        switch to it: a channel's only for those who may manage the server or channels."""
+        venue = venue_of(interaction)
+        if venue is not None:
+            chat_tracks = self.core.chat_tracks
+            menu = await (
+                chat_tracks.choose(venue.group_key, name, can_manage_channels(interaction))
+                if name
+                else chat_tracks.show(venue.group_key)
+            )
+            await tell(interaction, menu.text())
+            return
         ref = user_ref(interaction.user)
         menu = await (
             tracks.choose(self.tutor, ref, name) if name else tracks.show(self.tutor, ref)

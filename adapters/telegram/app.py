@@ -30,6 +30,7 @@ from adapters.telegram import redact
 from adapters.telegram.content_admin import ContentAdmin
 from adapters.telegram.errors import ErrorBoundary
 from adapters.telegram.exam import ExamHandlers
+from adapters.telegram.group_track import GroupTrack
 from adapters.telegram.groups import GroupGames, TelegramGamePublisher
 from adapters.telegram.handlers import Handlers, TelegramApp
 from adapters.telegram.progress import ProgressHandlers
@@ -68,6 +69,7 @@ GROUP_COMMANDS = (
     BotCommand("duel", "Reply to a member's message to challenge them"),
     BotCommand("leaderboard", "This group's best duellists and quiz players"),
     BotCommand("stopgame", "Stop the game you started or play in"),
+    BotCommand("track", "What this group studies (its admins change it)"),
     BotCommand("explain", "A concept card, e.g. /explain S3"),
     BotCommand("help", "What I can do"),
 )
@@ -136,6 +138,7 @@ def build_application(
     )
     handlers = Handlers(core.tutor, admins, core.games, core.reports, core.open_questions)
     GroupGames(core.games).register(application)  # before the private-chat handlers
+    GroupTrack(core.chat_tracks).register(application)  # a group's own /track, likewise
     ProgressHandlers(core.progress).register(application)  # /stats, /misses and their buttons
     ExamHandlers(core.exams).register(application)  # before the general button handler
     handlers.register(application)

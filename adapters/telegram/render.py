@@ -353,7 +353,8 @@ def help_text(admin: bool = False) -> str:
         pieces += ["\n", "/import", " — send a .yaml file with the caption /import (admins)"]
     pieces.append(
         "\n\nTap a letter to answer. In a group: /quiz asks everyone at once, /quiz 5 runs "
-        "a quiz, /duel (as a reply) challenges a member, /leaderboard shows the best."
+        "a quiz, /duel (as a reply) challenges a member, /leaderboard shows the best, "
+        "/track shows what the group studies (its admins change it)."
     )
     return compose(pieces)
 

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, literal, select, update
+from sqlalchemy import case, delete, func, insert, literal, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.content.archive import ArchiveRefused, pack_files
@@ -175,18 +175,23 @@ async def _apply(conn: AsyncConnection, content: ContentSet, whole: set[str]) ->
 
 
 async def _rebuild_domain_counts(conn: AsyncConnection, pack_id: str) -> None:
-    """Recount the per-user domain counters of a pack whose questions changed domain (a
-    reclassification, e.g. a new default blueprint): statistics follow the bank as it is
-    classified now. Rare (an admin's import), so one grouped pass over the pack's answers."""
+    """Recount the per-user domain counters of a pack whose questions changed domain in any
+    blueprint (a reclassification, a blueprint added): statistics follow the bank as it is
+    classified now, in every blueprint (questions.domains, {blueprint: domain}, as the
+    answer path counts). Rare (an admin's import), so one grouped pass over the answers."""
     await conn.execute(delete(DomainCount).where(DomainCount.pack_id == pack_id))
     right = func.sum(case((Attempt.correct, 1), else_=0))
+    each_fn = func.json_each_text if conn.dialect.name == "postgresql" else func.json_each
+    each = each_fn(Question.domains).table_valued("key", "value", name="in_blueprint")
     answers = (
-        select(Attempt.user_id, Question.pack_id, Question.domain_id, func.count(), right)
+        select(Attempt.user_id, Question.pack_id, each.c.key, each.c.value, func.count(), right)
+        .select_from(Attempt)
         .join(Question, Question.id == Attempt.question_id)
+        .join(each, true())
         .where(Question.pack_id == pack_id)
-        .group_by(Attempt.user_id, Question.pack_id, Question.domain_id)
+        .group_by(Attempt.user_id, Question.pack_id, each.c.key, each.c.value)
     )
-    columns = ["user_id", "pack_id", "domain_id", "answered", "correct"]
+    columns = ["user_id", "pack_id", "blueprint_id", "domain_id", "answered", "correct"]
     await conn.execute(insert(DomainCount).from_select(columns, answers))
 
 
@@ -232,10 +237,11 @@ async def _sync_items(
     )
     for pack in sorted(packs):
         domain = Question.domain_id if model is Question else literal(None)
+        in_blueprints = Question.domains if model is Question else literal(None)
         rows = await conn.execute(
             select(
                 model.id, model.slug, model.content_hash, model.retired, model.source,
-                domain.label("domain_id"),
+                domain.label("domain_id"), in_blueprints.label("domains"),
             ).where(model.pack_id == pack)
         )  # fmt: skip
         existing = {r.slug: r for r in rows}
@@ -253,7 +259,9 @@ async def _sync_items(
             elif old.content_hash != digest or old.retired or old.source != spec.source:
                 await conn.execute(update(model).where(model.id == old.id).values(**fields))
                 tally["updated"] += 1
-                if model is Question and old.domain_id != fields["domain_id"]:
+                if model is Question and (
+                    old.domain_id != fields["domain_id"] or old.domains != fields["domains"]
+                ):  # moved in any blueprint: the counters are recounted
                     reclassified.add(pack)
             else:
                 tally["unchanged"] += 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.chat_tracks import ChatTracks
 from bot.daily.channel_store import ChannelDailyStore, ChannelRow
 from bot.daily.localtime import next_occurrence, parse_hhmm, zone
 from bot.daily.planning import due_after_change
@@ -61,9 +62,11 @@ class ChannelDailies:
         tutor: Tutor,
         posters: Mapping[str, ChannelPoster] | None = None,
         reveal_after: timedelta = REVEAL_AFTER,
+        chat_tracks: ChatTracks | None = None,
     ) -> None:
         self.store = store
         self.tutor = tutor
+        self.chat_tracks = chat_tracks  # the channel's own track; None: the default one
         self.posters = dict(posters or {})
         self.reveal_after = reveal_after
 
@@ -108,7 +111,9 @@ class ChannelDailies:
         try:
             if row.ask_id is not None and row.reveal_at is not None:
                 await self._reveal(row)  # yesterday's, if it is still open
-            view = await self.tutor.group_question(f"{row.platform}:{row.channel}")
+            key = f"{row.platform}:{row.channel}"
+            track = await self.chat_tracks.track_of(key) if self.chat_tracks else None
+            view = await self.tutor.group_question(key, track)
             ref = await poster.post_question(row.channel, view)
         except NoQuestions:
             log.info("channel daily for %s: no questions loaded", row.channel)

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, bindparam, exists, func, select, updat
 
 from bot.daily.bulk import insert_rows, update_rows
 from bot.daily.planning import Plan, first_due, plan_user
-from bot.ports import ReviewState
+from bot.ports import DomainCounts, ReviewState
 from bot.store.database import Database
 from bot.store.models import Ask, Delivery, Identity, Review, User
 from bot.store.sql import domain_counts
@@ -38,7 +38,7 @@ class UserState:
     """What choosing a user's daily question needs to know about them."""
 
     reviews: list[ReviewState]
-    domain_counts: dict[tuple[str, str], tuple[int, int]]  # (pack, domain) -> (n, correct)
+    domain_counts: DomainCounts  # (pack, blueprint, domain) -> (n, correct)
     track: str | None = None  # the user's stored track (bot.tracks)
 
 

@@ -159,10 +159,14 @@ class DailySweeper:
             picker = pickers.get(track)
             if picker is None:
                 picker = learning.DailyPicker(
-                    tracks.questions(bank, track), tracks.domains(bank, track), self.rng
+                    tracks.questions(bank, track),
+                    tracks.domains(bank, track),
+                    self.rng,
+                    track.blueprint,
                 )
                 pickers[track] = picker
-            question = picker.choose(state.reviews, state.domain_counts, now)
+            counts = tracks.counts_in(state.domain_counts, track)
+            question = picker.choose(state.reviews, counts, now)
             if question is None:
                 return None
             order = list(range(len(question.options)))

@@ -62,6 +62,8 @@ class Snapshot:
     used_questions: frozenset[int]  # questions already asked in this game
     standings: dict[int, Standing]  # the players' records in the game's community
     round_ref: str | None = None  # the message of the current round's question
+    # The channel's stored track (bot.chat_tracks), read before a round opens (else None).
+    track: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot import metrics
+from bot import metrics, tracks
 from bot.bank import Bank, QuestionData
 from bot.errors import NoQuestions
 from bot.games import errors, machine, rules
@@ -358,7 +358,8 @@ class Games:
 
     # -- transitions (run inside the store's transaction) -------------------------------
     def _open_next(self, bank: Bank, snap: Snapshot, now: datetime, moves: _Moves) -> Change:
-        question = _pick(bank, snap.used_questions, self.rng)
+        track = tracks.resolve(bank, snap.track, self.tutor.default_pack)
+        question = _pick(tracks.questions(bank, track), snap.used_questions, self.rng)
         seconds = rules.round_seconds(question, self.rules)
         if snap.game.kind == SINGLE:
             seconds *= self.rules.single_factor
@@ -584,9 +585,8 @@ class Games:
         )
 
 
-def _pick(bank: Bank, used: frozenset[int], rng: random.Random) -> QuestionData:
-    """A question not yet asked in this game (any, once all were)."""
-    questions = bank.active_questions
+def _pick(questions: list[QuestionData], used: frozenset[int], rng: random.Random) -> QuestionData:
+    """A question of the channel's track not yet asked in this game (any, once all were)."""
     if not questions:
         raise NoQuestions()
     fresh = [q for q in questions if q.key not in used]

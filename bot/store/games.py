@@ -17,11 +17,19 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 
 from bot.games.errors import RoundClosed
-from bot.games.machine import OPEN, PAUSE, ROUND, Answer, Game, Seat
+from bot.games.machine import INVITE, OPEN, PAUSE, ROUND, Answer, Game, Seat
 from bot.games.ports import Board, Change, Crowd, Decide, Snapshot, Standing
 from bot.games.views import DUEL, Venue
 from bot.ports import AnswerContext, AnswerRecord, AskRow
-from bot.store.models import Ask, Attempt, GamePlayer, GameRound, GameStanding, User
+from bot.store.models import (
+    Ask,
+    Attempt,
+    ChatTrack,
+    GamePlayer,
+    GameRound,
+    GameStanding,
+    User,
+)
 from bot.store.models import Game as GameRow
 from bot.store.sql import SqlStore
 from bot.store.statements import dialect_insert
@@ -109,6 +117,7 @@ class SqlGameStore:
             .join(ROUNDS, ROUNDS.c.ask_id == ASKS.c.id)
             .where(ROUNDS.c.game_id == game_id)
         )
+        self.q_track = select(ChatTrack.track).where(ChatTrack.chat_key == bindparam("chat_key"))
         self.q_standings = (
             select(STANDINGS, User.display_name)
             .join(User, User.id == STANDINGS.c.user_id)
@@ -165,6 +174,9 @@ class SqlGameStore:
                     for a in conn.execute(self.q_answers, {"ask_id": game.ask_id})
                 )
         used: frozenset[int] = frozenset()
+        track = None
+        if game.phase in (PAUSE, INVITE):  # a round may open: from the channel's track
+            track = conn.scalar(self.q_track, {"chat_key": game.venue.group_key})
         if game.phase == PAUSE:
             used = frozenset(conn.scalars(self.q_used, {"game_id": game.id}))
         standings: dict[int, Standing] = {}
@@ -174,7 +186,7 @@ class SqlGameStore:
             standings = {
                 s.user_id: s for s in map(_standing, conn.execute(self.q_standings, params))
             }
-        return Snapshot(game, ask, answers, used, standings, round_ref)
+        return Snapshot(game, ask, answers, used, standings, round_ref, track)
 
     # -- writing -------------------------------------------------------------------------
     def _apply(self, conn: Connection, before: Game, change: Change) -> Game:

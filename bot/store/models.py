@@ -252,8 +252,9 @@ class Delivery(Base):
 
 
 class DomainCount(Base):
-    """Answers and right answers per user x (pack, domain), kept as answers are stored,
-    so statistics cost the same after a year as on the first day."""
+    """Answers and right answers per user x (pack, blueprint, domain), kept as answers are
+    stored, so statistics cost the same after a year as on the first day. An answer counts
+    once in each blueprint of its pack, under the question's domain there."""
 
     __tablename__ = "domain_counts"
 
@@ -261,9 +262,21 @@ class DomainCount(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     pack_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    blueprint_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     domain_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     answered: Mapped[int] = mapped_column(Integer)
     correct: Mapped[int] = mapped_column(Integer)
+
+
+class ChatTrack(Base):
+    """A group chat's own track (bot.chat_tracks): what its games and channel daily
+    question ask from. Keyed like Ask.group_key ("<platform>:<chat id>")."""
+
+    __tablename__ = "chat_tracks"
+
+    chat_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    track: Mapped[str] = mapped_column(String(81))  # "pack/blueprint"
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Meta(Base):

@@ -17,6 +17,7 @@ from bot.ports import (
     AnswerContext,
     AnswerRecord,
     AskRow,
+    DomainCounts,
     PracticeState,
     ReviewState,
     Streak,
@@ -67,20 +68,19 @@ def review_state(row: Any) -> ReviewState:
     return ReviewState(row.question_id, row.card, row.due, row.last_correct, row.last_seen_at)
 
 
-def domain_counts(
-    conn: Connection, user_ids: list[int]
-) -> dict[int, dict[tuple[str, str], tuple[int, int]]]:
-    """Per user: (pack, domain) -> (answers, right answers), from the counters."""
+def domain_counts(conn: Connection, user_ids: list[int]) -> dict[int, DomainCounts]:
+    """Per user: (pack, blueprint, domain) -> (answers, right answers), from the counters."""
     query = select(
         DomainCount.user_id,
         DomainCount.pack_id,
+        DomainCount.blueprint_id,
         DomainCount.domain_id,
         DomainCount.answered,
         DomainCount.correct,
     ).where(in_ids(conn, DomainCount.user_id, user_ids))
-    counts: dict[int, dict[tuple[str, str], tuple[int, int]]] = {u: {} for u in user_ids}
-    for user_id, pack, domain, n, c in conn.execute(query):
-        counts[user_id][(pack, domain)] = (int(n), int(c))
+    counts: dict[int, DomainCounts] = {u: {} for u in user_ids}
+    for user_id, pack, blueprint, domain, n, c in conn.execute(query):
+        counts[user_id][(pack, blueprint, domain)] = (int(n), int(c))
     return counts
 
 
@@ -351,12 +351,14 @@ class SqlStore:
             conn.execute(self.sql.set_streak, params)
         return True
 
-    async def answer_counts(self, user_id: int) -> list[tuple[str, str, int, int]]:
+    async def answer_counts(self, user_id: int) -> list[tuple[str, str, str, int, int]]:
         return await self.db.read(self._answer_counts, user_id)
 
-    def _answer_counts(self, conn: Connection, user_id: int) -> list[tuple[str, str, int, int]]:
+    def _answer_counts(
+        self, conn: Connection, user_id: int
+    ) -> list[tuple[str, str, str, int, int]]:
         rows = conn.execute(self.sql.answer_counts, {"user_id": user_id})
-        return [(pack, domain, int(n), int(c)) for pack, domain, n, c in rows]
+        return [(pack, bp, domain, int(n), int(c)) for pack, bp, domain, n, c in rows]
 
     async def group_answers(self, ask_id: int) -> list[GroupAnswer]:
         return await self.db.read(self._group_answers, ask_id)

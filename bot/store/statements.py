@@ -23,6 +23,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union_all,
     update,
 )
@@ -92,22 +93,28 @@ V_DUE = bindparam("v_due", type_=UtcDateTime())
 
 
 def count_answer(dialect: str, only_after: Any = None) -> Any:
-    """Add one answer to the user's counters for the question's (pack, domain).
+    """Add one answer to the user's counters: under the question's domain in each blueprint
+    of its pack (questions.domains, {blueprint: domain}, read by the JSON table function).
 
     The one place answers are counted: /stats and the daily picker read these counters, so
-    whatever else should be counted per answer (e.g. blueprint domains) is added here.
+    whatever else should be counted per answer is added here.
     `only_after` (PostgreSQL) is the CTE of the attempt insert: count only if it inserted.
     """
-    source = select(V_USER, QUESTIONS.c.pack_id, V_DOMAIN, literal(1, Integer()), V_RIGHT).where(
-        QUESTIONS.c.id == V_QUESTION
+    each_fn = func.json_each_text if dialect == "postgresql" else func.json_each
+    each = each_fn(QUESTIONS.c.domains).table_valued("key", "value", name="in_blueprint")
+    source = (
+        select(V_USER, QUESTIONS.c.pack_id, each.c.key, each.c.value, literal(1, Integer()))
+        .add_columns(V_RIGHT)
+        .select_from(QUESTIONS.join(each, true()))
+        .where(QUESTIONS.c.id == V_QUESTION)
     )
     if only_after is not None:
         source = source.where(select(only_after.c.id).exists())
     insert = dialect_insert(dialect, COUNTS).from_select(
-        ["user_id", "pack_id", "domain_id", "answered", "correct"], source
+        ["user_id", "pack_id", "blueprint_id", "domain_id", "answered", "correct"], source
     )
     return insert.on_conflict_do_update(
-        index_elements=["user_id", "pack_id", "domain_id"],
+        index_elements=["user_id", "pack_id", "blueprint_id", "domain_id"],
         set_={
             "answered": COUNTS.c.answered + 1,
             "correct": COUNTS.c.correct + insert.excluded.correct,
@@ -290,7 +297,11 @@ class Statements:
             self.store_answer_streak = self._store_answer_cte(review_values, streak=True)
 
         self.answer_counts = select(
-            COUNTS.c.pack_id, COUNTS.c.domain_id, COUNTS.c.answered, COUNTS.c.correct
+            COUNTS.c.pack_id,
+            COUNTS.c.blueprint_id,
+            COUNTS.c.domain_id,
+            COUNTS.c.answered,
+            COUNTS.c.correct,
         ).where(COUNTS.c.user_id == bindparam("user_id"))
         self.set_message_ref = (
             update(ASKS)

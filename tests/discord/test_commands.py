@@ -11,6 +11,7 @@ from tests.discord.fake_discord import (
     Member,
     buttons,
     message_text,
+    snowflake,
 )
 
 
@@ -103,10 +104,16 @@ async def test_a_forged_or_stale_button_gets_a_private_notice(
 async def test_track_and_reviews_are_private(
     bot: Harness, fake: FakeDiscord, alice: Member
 ) -> None:
+    # in a server channel /track is the channel's (tests/discord/test_chat_track.py)
     menu = await bot.reply(await fake.slash(alice, "track"))
-    assert menu["flags"] & EPHEMERAL and "You study:" in message_text(menu)
+    assert menu["flags"] & EPHEMERAL and "This chat studies:" in message_text(menu)
+    dm = fake.dm_channels.setdefault(alice.id, int(snowflake()))
+    mine = await bot.reply(await fake.slash(alice, "track", channel_id=dm))
+    assert mine["flags"] & EPHEMERAL and "You study:" in message_text(mine)
     bad = await bot.reply(
-        await fake.slash(alice, "track", [{"name": "name", "type": 3, "value": "nope"}])
+        await fake.slash(
+            alice, "track", [{"name": "name", "type": 3, "value": "nope"}], channel_id=dm
+        )
     )
     assert "There is no track 'nope'" in message_text(bad)
     cap = await bot.reply(

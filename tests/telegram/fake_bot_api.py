@@ -106,6 +106,9 @@ class FakeBotAPI:
     # While set, every API call (getUpdates too) gets 502 Bad Gateway, as from a proxy whose
     # upstream is gone; `outage()` below drops connections instead and keeps getUpdates.
     unreachable: bool = False
+    # getChatMember: (chat id, user id) -> "creator" | "administrator"; anyone else is a
+    # plain "member" of any group.
+    chat_roles: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.too_many = 0  # 429s answered because of the rate limit
@@ -431,6 +434,25 @@ class FakeBotAPI:
         else:
             message.pop("reply_markup", None)
         return message
+
+    async def _m_getChatMember(self, params: Json) -> Json:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        if chat_id >= 0 and chat_id != user_id:
+            raise ApiError(400, "Bad Request: user not found")
+        user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
+        status = self.chat_roles.get((chat_id, user_id), "member")
+        member: Json = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            rights = (
+                "can_manage_chat can_delete_messages can_manage_video_chats can_restrict_members "
+                "can_promote_members can_change_info can_invite_users can_post_stories "
+                "can_edit_stories can_delete_stories"
+            )
+            member |= {"can_be_edited": False, "is_anonymous": False}
+            member |= {right: right == "can_manage_chat" for right in rights.split()}
+        return member
 
     async def _m_answerCallbackQuery(self, params: Json) -> bool:
         query_id = str(params["callback_query_id"])
