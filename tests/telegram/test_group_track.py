@@ -42,18 +42,18 @@ async def test_group_admins_choose_the_groups_track_and_its_games_ask_from_it(
     menu = await bot.reply(member, "/track")
     assert menu["text"].startswith("This chat studies: A tiny test pack.")
     assert "An admin of the chat chooses" in menu["text"]
-    assert "k:multi/old-exam" in [b["callback_data"] for b in buttons(menu)]
+    assert "tr:multi/old-exam" in [b["callback_data"] for b in buttons(menu)]
     assert not any(b["callback_data"].startswith("d:") for b in buttons(menu))
 
     # a member may look, not change: by name or by button
     refused = await bot.reply(member, "/track multi/old-exam")
     assert "Only the chat's admins can change its track" in refused["text"]
-    query = await member.press(menu, "k:multi/old-exam")
+    query = await member.press(menu, "tr:multi/old-exam")
     assert "Only the chat's admins" in (await bot.callback_answer(query))["text"]
     assert (await bot.core.chat_tracks.track_of(CHAT)).key == "mini/main"
     assert bot.fake.calls_to("getChatMember")
 
-    query = await admin.press(menu, "k:multi/old-exam")
+    query = await admin.press(menu, "tr:multi/old-exam")
     assert (await bot.callback_answer(query))["text"] == "This chat studies: The old exam"
     key = (GROUP_ID, menu["message_id"])
     await bot.fake.wait_for(  # the menu is edited to mark the new choice
