@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot import labels
 from bot.views import (
     ConceptView,
     DailySetting,
@@ -221,21 +222,14 @@ def concept(card: ConceptView) -> str:
 
 
 def catalogue_intro(card_count: int) -> str:
-    return compose(
-        [
-            b("Concept cards"),
-            f"\n{card_count} cards. Pick a category, or send /explain NAME (e.g. /explain NAT "
-            "gateway).",
-        ]
-    )
+    lookup = "send /explain NAME (e.g. /explain NAT gateway)"
+    return compose([b(labels.CATALOGUE_TITLE), "\n" + labels.catalogue_hint(card_count, lookup)])
 
 
 def category_intro(name: str, count: int, page: int, pages: int) -> str:
-    of = f" · page {page + 1} of {pages}" if pages > 1 else ""
-    return compose([b(name), f"\n{count} card(s){of}. Tap one to read it."])
+    return compose([b(name), "\n" + labels.category_hint(count, page, pages)])
 
 
-REPORT_PROMPT = "⚑ What is wrong with this question?"
 REPORT_TAG = re.compile(r"Report #(\d{1,18})\b")
 
 
@@ -294,7 +288,7 @@ def daily(setting: DailySetting) -> str:
 
 
 def daily_with_picker(setting: DailySetting) -> str:
-    return daily(setting) + escaped("\n\nOr tap a time below (your zone stays as it is).")
+    return daily(setting) + escaped("\n\n" + labels.PICKER_HINT)
 
 
 LOCATION_PROMPT = (
