@@ -103,15 +103,22 @@ class CardHandlers:
         self.tutor = tutor
         self.concepts = Concepts(tutor)
 
-    @guarded(ephemeral=False)
     async def explain(self, interaction: Interaction, name: str | None) -> None:
         """A card for the channel; alone, the catalogue (to the member only)."""
-        if not name or not name.strip():
-            catalogue = await self.concepts.catalogue()
-            await interaction.followup.send(
-                embed=catalogue_embed(catalogue), view=categories_view(catalogue), ephemeral=True
-            )
-            return
+        if name and name.strip():
+            await self.card(interaction, name)
+        else:
+            await self.browse(interaction)
+
+    @guarded()
+    async def browse(self, interaction: Interaction) -> None:
+        catalogue = await self.concepts.catalogue()
+        await interaction.followup.send(
+            embed=catalogue_embed(catalogue), view=categories_view(catalogue), ephemeral=True
+        )
+
+    @guarded(ephemeral=False)
+    async def card(self, interaction: Interaction, name: str) -> None:
         try:
             card = await self.tutor.explain(name)
         except UnknownConcept as unknown:  # the suggestions become buttons

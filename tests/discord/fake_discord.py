@@ -3,7 +3,8 @@
 The real client logs in (`GET /users/@me`, `/oauth2/applications/@me`), asks `GET /gateway/bot`
 where the gateway is, connects to it, and gets HELLO; on IDENTIFY it gets READY and a
 GUILD_CREATE per guild, and heartbeats are acknowledged. Tests inject INTERACTION_CREATE
-events (slash commands, autocomplete, button clicks) and read what the bot did: interaction
+events (slash commands, autocomplete, button clicks, form submits, in the server channel or
+in a member's DM) and read what the bot did: interaction
 callbacks, followups, edits, channel messages and DMs, all recorded in order.
 
 It checks what Discord checks and the adapter must respect: an interaction is acknowledged
@@ -121,6 +122,7 @@ class Interaction:
     followups: list[Json] = field(default_factory=list)
     message_id: str | None = None  # for a click: the message the button is on
     loading: bool = False  # deferred with "thinking…", not yet followed up
+    modal: Json | None = None  # the form the bot answered with (callback type 9)
 
     @property
     def acknowledged(self) -> bool:
@@ -429,6 +431,26 @@ class FakeDiscord:
         labels = [b.get("label") for b in buttons(message)]
         raise AssertionError(f"no button {label!r} in {labels}")
 
+    async def submit(self, user: Member, form: Interaction, *values: str) -> Interaction:
+        """A member fills in the form (Modal) the bot answered `form` with, one value per
+        text input in order, and sends it as Discord does (each input in its Label)."""
+        modal = await self.wait_for(lambda: form.modal)
+        inputs = [
+            c["component"] if c["type"] == 18 else c["components"][0] for c in modal["components"]
+        ]
+        fields = [
+            {"type": 18, "component": {"type": 4, "custom_id": i["custom_id"], "value": value}}
+            for i, value in zip(inputs, values, strict=True)
+        ]
+        data = {"custom_id": modal["custom_id"], "components": fields}
+        record, payload = self._interaction(5, user, form.channel_id, data)
+        await self.push("INTERACTION_CREATE", payload)
+        return record
+
+    def dm_channel(self, user: Member) -> int:
+        """The member's DM channel with the bot (a slash command there has no server)."""
+        return self.dm_channels.setdefault(user.id, int(snowflake()))
+
     def attach(self, name: str, content: bytes, size: int | None = None) -> Json:
         """An uploaded file as it appears in an interaction's resolved data."""
         attachment_id = snowflake()
@@ -626,6 +648,10 @@ class FakeDiscord:
         elif kind == 7 and record.message_id in self.messages:  # edit the clicked message
             self._edit(self.messages[record.message_id], data)
             resource = {"type": kind, "message": self.messages[record.message_id]}
+        elif kind == 9:  # a form (Modal): its title and inputs are checked like Discord does
+            if len(data.get("title", "")) > 45 or not 1 <= len(data.get("components", [])) <= 5:
+                self._violation(f"modal {data.get('title')!r}")
+            record.modal = data
         elif kind == 8:  # autocomplete choices
             choices = data.get("choices", [])
             if len(choices) > 25:
