@@ -16,7 +16,6 @@ buttons, labels ≤ 80, custom_id ≤ 100. A breach is answered 400 (50035) and 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import json
@@ -27,6 +26,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.waiting import Watched
 
 Json = dict[str, Any]
 
@@ -152,8 +153,18 @@ def buttons(message: Json) -> list[Json]:
     return [c for row in message.get("components") or [] for c in row.get("components", [])]
 
 
-class FakeDiscord:
+def labels(message: Json) -> list[str]:
+    return [str(b.get("label")) for b in buttons(message)]
+
+
+def title(message: Json) -> str:
+    """The title of a message's first embed ("" without one)."""
+    return str(message["embeds"][0].get("title") or "") if message.get("embeds") else ""
+
+
+class FakeDiscord(Watched):
     def __init__(self, token: str = TOKEN) -> None:
+        super().__init__()
         self.token = token
         self.url = ""
         self.calls: list[Call] = []
@@ -173,7 +184,6 @@ class FakeDiscord:
         self.intents = 0  # as the last IDENTIFY asked
         self._sockets: list[web.WebSocketResponse] = []
         self._seq = 0
-        self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -200,17 +210,6 @@ class FakeDiscord:
     def add_member(self, member: Member) -> Member:
         self.members[member.id] = member
         return member
-
-    async def wait_for(self, predicate: Callable[[], Any], within: float = 30.0) -> Any:
-        """Wait until predicate() is truthy (re-checked after everything the bot does)."""
-        async with asyncio.timeout(within), self._changed:
-            while not (value := predicate()):
-                await self._changed.wait()
-            return value
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
 
     @property
     def connected(self) -> bool:
@@ -483,6 +482,13 @@ class FakeDiscord:
             return replies if len(replies) >= count else None
 
         return await self.wait_for(done)  # type: ignore[no-any-return]
+
+    async def edited(self, message: Json, test: Callable[[Json], bool]) -> Json:
+        """The message once `test` holds for it as last edited (e.g. by a click on it)."""
+        current = self.messages
+        return await self.wait_for(  # type: ignore[no-any-return]
+            lambda: test(current[message["id"]]) and current[message["id"]]
+        )
 
     async def wait_message(self, channel_id: int, seen: int) -> Json:
         """The first message in `channel_id` after the first `seen` ones."""

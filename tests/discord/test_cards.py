@@ -11,17 +11,10 @@ from tests.discord.fake_discord import (
     FakeDiscord,
     Json,
     Member,
-    buttons,
+    labels,
     message_text,
+    title,
 )
-
-
-def labels(message: Json) -> list[str]:
-    return [str(b.get("label")) for b in buttons(message)]
-
-
-def title(message: Json) -> str:
-    return str(message["embeds"][0]["title"]) if message.get("embeds") else ""
 
 
 async def explain(bot: Harness, member: Member, name: str | None = None) -> Json:
@@ -65,9 +58,7 @@ async def test_explain_alone_lists_categories_then_cards(
     assert not fake.channel_messages  # browsing shows nothing in the channel
 
     await fake.click_label(alice, listing, "Storage (2)")  # the same message, in place
-    storage = await fake.wait_for(
-        lambda: title(fake.messages[listing["id"]]) == "Storage" and fake.messages[listing["id"]]
-    )
+    storage = await fake.edited(listing, lambda m: title(m) == "Storage")
     names = labels(storage)
     assert names[-1] == "« Categories" and "Glacier" in names
 
@@ -75,11 +66,7 @@ async def test_explain_alone_lists_categories_then_cards(
     assert card["flags"] & EPHEMERAL and "Glacier" in title(card)
 
     await fake.click_label(alice, storage, "« Categories")
-    back = await fake.wait_for(
-        lambda: (
-            "Storage (2)" in labels(fake.messages[listing["id"]]) and fake.messages[listing["id"]]
-        )
-    )
+    back = await fake.edited(listing, lambda m: "Storage (2)" in labels(m))
     assert title(back) == "Concept cards"
 
 

@@ -11,11 +11,15 @@ from adapters.discord.reporting import admin_sender
 from bot.config import SettingsError, load_settings
 from bot.reports import DIGEST_HOUR_UTC, ReportDigest, to_each
 from tests.discord.conftest import ADMIN_ID, Harness, custom_id, right_letters
-from tests.discord.fake_discord import EPHEMERAL, FakeDiscord, Json, Member, buttons, message_text
-
-
-def labels(message: Json) -> list[str]:
-    return [str(b.get("label")) for b in buttons(message)]
+from tests.discord.fake_discord import (
+    EPHEMERAL,
+    FakeDiscord,
+    Json,
+    Member,
+    buttons,
+    labels,
+    message_text,
+)
 
 
 async def own_quiz(bot: Harness, member: Member) -> Json:
@@ -30,6 +34,15 @@ async def answered(bot: Harness, member: Member, question: Json) -> Json:
     return await bot.reply(click)
 
 
+async def reported(bot: Harness, member: Member, feedback: Json, reason: str) -> Json:
+    """Click ⚑ Report under the feedback, then the reason: the prompt, once thanked."""
+    prompt = await bot.reply(await bot.fake.click_label(member, feedback, "⚑ Report"))
+    assert prompt["flags"] & EPHEMERAL and "What is wrong" in message_text(prompt)
+    assert labels(prompt) == ["Wrong answer", "Unclear", "Outdated", "Typo"]
+    await bot.fake.click_label(member, prompt, reason)
+    return await bot.fake.edited(prompt, lambda m: "Report #" in message_text(m))
+
+
 async def test_report_a_question_in_two_clicks_then_add_a_line(
     bot: Harness, fake: FakeDiscord, alice: Member
 ) -> None:
@@ -37,16 +50,7 @@ async def test_report_a_question_in_two_clicks_then_add_a_line(
     feedback = await answered(bot, alice, question)
     assert feedback["flags"] & EPHEMERAL and labels(feedback)[-1] == "⚑ Report"
 
-    prompt = await bot.reply(await fake.click_label(alice, feedback, "⚑ Report"))
-    assert prompt["flags"] & EPHEMERAL and "What is wrong" in message_text(prompt)
-    assert labels(prompt) == ["Wrong answer", "Unclear", "Outdated", "Typo"]
-
-    await fake.click_label(alice, prompt, "Unclear")
-    thanked = await fake.wait_for(
-        lambda: (
-            "Report #" in message_text(fake.messages[prompt["id"]]) and fake.messages[prompt["id"]]
-        )
-    )
+    thanked = await reported(bot, alice, feedback, "Unclear")
     assert labels(thanked) == ["Add a line"]  # the reasons are gone: one report per click
     (row,) = await bot.app.reports.recent()
     assert (row.reason, row.note, row.pack) == ("unclear", "", "mini")
@@ -74,13 +78,7 @@ async def test_a_forged_reason_ask_or_report_stores_nothing(
     assert await bot.app.reports.recent() == []
 
     feedback = await answered(bot, alice, question)
-    prompt = await bot.reply(await fake.click_label(alice, feedback, "⚑ Report"))
-    await fake.click_label(alice, prompt, "Typo")
-    thanked = await fake.wait_for(
-        lambda: (
-            "Report #" in message_text(fake.messages[prompt["id"]]) and fake.messages[prompt["id"]]
-        )
-    )
+    thanked = await reported(bot, alice, feedback, "Typo")
     form = await fake.click_label(bob, thanked, "Add a line")  # not Bob's report
     refused = await bot.notice(await fake.submit(bob, form, "spam"))
     assert "could not find that report of yours" in refused
@@ -121,9 +119,7 @@ async def test_the_daily_summary_of_reports_reaches_discord_admins(
 ) -> None:
     question = await own_quiz(bot, alice)
     feedback = await answered(bot, alice, question)
-    prompt = await bot.reply(await fake.click_label(alice, feedback, "⚑ Report"))
-    await fake.click_label(alice, prompt, "Outdated")
-    await fake.wait_for(lambda: "Report #" in message_text(fake.messages[prompt["id"]]))
+    await reported(bot, alice, feedback, "Outdated")
 
     assert bot.client is not None
     send = to_each([admin_sender(bot.client, frozenset({ADMIN_ID}))])
