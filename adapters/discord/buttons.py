@@ -80,23 +80,26 @@ class ClickButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!
         raise NotImplementedError
 
 
-class AnswerButton(ClickButton, template=r"a:(?P<ask>[0-9]{1,18}):(?P<letters>[A-F]{1,6})"):
+ANSWER_TEMPLATE = r"{}:(?P<ask>[0-9]{{1,18}}):(?P<letters>[A-F]{{1,6}})"
+
+
+class AnswerButton(ClickButton, template=ANSWER_TEMPLATE.format("a")):
+    """A letter (or combination) answering an ask; subclasses answer elsewhere (a game
+    round, an exam) under another prefix."""
+
+    prefix: ClassVar[str] = "a"
     numbers = frozenset({"ask"})
 
     def __init__(self, ask: int, letters: str, row: int | None = None) -> None:
-        super().__init__(f"a:{ask}:{letters}", "+".join(letters), Style.primary, row)
+        super().__init__(f"{self.prefix}:{ask}:{letters}", "+".join(letters), Style.primary, row)
         self.ask_id, self.letters = ask, letters
 
     async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
         await handlers.answer(interaction, self.ask_id, self.letters)
 
 
-class GameAnswerButton(ClickButton, template=r"g:(?P<ask>[0-9]{1,18}):(?P<letters>[A-F]{1,6})"):
-    numbers = frozenset({"ask"})
-
-    def __init__(self, ask: int, letters: str, row: int | None = None) -> None:
-        super().__init__(f"g:{ask}:{letters}", "+".join(letters), Style.primary, row)
-        self.ask_id, self.letters = ask, letters
+class GameAnswerButton(AnswerButton, template=ANSWER_TEMPLATE.format("g")):
+    prefix = "g"
 
     async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
         await handlers.game_answer(interaction, self.ask_id, self.letters)

@@ -14,7 +14,13 @@ import discord
 from discord import app_commands
 
 from adapters.discord import render
-from adapters.discord.buttons import PER_ROW, ClickButton, answer_choices
+from adapters.discord.buttons import (
+    ANSWER_TEMPLATE,
+    PER_ROW,
+    AnswerButton,
+    ClickButton,
+    answer_choices,
+)
 from adapters.discord.replies import guarded, tell
 from bot.exams.service import Exams
 from bot.exams.views import ExamQuestion, ExamResult, history_text, miss_text
@@ -32,12 +38,8 @@ ACTIONS = {
 }
 
 
-class ExamAnswerButton(ClickButton, template=r"ea:(?P<ask>[0-9]{1,18}):(?P<letters>[A-F]{1,6})"):
-    numbers = frozenset({"ask"})
-
-    def __init__(self, ask: int, letters: str, row: int | None = None) -> None:
-        super().__init__(f"ea:{ask}:{letters}", "+".join(letters), discord.ButtonStyle.primary, row)
-        self.ask_id, self.letters = ask, letters
+class ExamAnswerButton(AnswerButton, template=ANSWER_TEMPLATE.format("ea")):
+    prefix = "ea"
 
     async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
         await handlers.exams.answer(interaction, self.ask_id, self.letters)
