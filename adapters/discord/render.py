@@ -194,7 +194,11 @@ def daily(setting: DailySetting) -> str:
 
 
 def daily_with_picker(setting: DailySetting) -> str:
-    return f"{daily(setting)}\n\n{labels.PICKER_HINT}"
+    # Discord cannot share a location (Telegram's "Use my location"): a city names the zone.
+    return (
+        f"{daily(setting)}\n\n{labels.PICKER_HINT} "
+        "For another zone, name your city: `/daily me zone:Berlin`."
+    )
 
 
 def report_thanks(report_id: int, reason: str) -> str:
