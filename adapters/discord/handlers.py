@@ -117,9 +117,9 @@ class Handlers:
         if fb.purpose == "group":  # keep the buttons: the others may still answer
             answers = await self.tutor.group_answers(fb.ask_id)
             content = render.group_tally(answers)
-            await _edit(message, content=content)
+            await _edit(interaction, message, content=content)
         else:  # a personal question is closed: show how it went, drop the buttons
-            await _edit(message, content=render.result_line(fb), view=None)
+            await _edit(interaction, message, content=render.result_line(fb), view=None)
 
     # -- explain / stats -----------------------------------------------------------------
     async def explain_names(self, current: str) -> list[app_commands.Choice[str]]:
@@ -307,9 +307,14 @@ async def _say_setting(interaction: Interaction, setting: DailySetting) -> None:
         await tell(interaction, render.daily(setting))
 
 
-async def _edit(message: discord.Message, **changes: Any) -> None:
-    """Edit a question in place; an edit that cannot be made is not worth failing over."""
+async def _edit(interaction: Interaction, message: discord.Message, **changes: Any) -> None:
+    """Edit a question in place; an edit that cannot be made is not worth failing over.
+    An ephemeral message (a question of the member's own) exists only for the app's
+    interactions, so it is edited through this one's webhook, not the channel."""
     try:
-        await message.edit(**changes)
+        if message.flags.ephemeral:
+            await interaction.followup.edit_message(message.id, **changes)
+        else:
+            await message.edit(**changes)
     except discord.HTTPException as error:
         log.info("could not edit message %s: %s", message.id, error)

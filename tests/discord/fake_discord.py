@@ -10,8 +10,10 @@ callbacks, followups, edits, channel messages and DMs, all recorded in order.
 It checks what Discord checks and the adapter must respect: an interaction is acknowledged
 once (a second callback gets 40060) and within 3 s (late ones are recorded in `late`);
 content ≤ 2,000 characters, embeds ≤ 4,096 description / 6,000 in all, ≤ 5 rows of ≤ 5
-buttons, labels ≤ 80, custom_id ≤ 100. A breach is answered 400 (50035) and recorded in
-`violations`, so a test can assert there were none.
+buttons, labels ≤ 80, custom_id ≤ 100; an ephemeral message is edited only through an
+interaction (the channel's endpoint answers 404), and a form (Modal) has a title ≤ 45.
+A breach is answered 400 (50035) and recorded in `violations`, so a test can assert there
+were none.
 """
 
 from __future__ import annotations
@@ -575,7 +577,7 @@ class FakeDiscord(Watched):
                 return self._new_message(channel, body, BOT_ID), 200
             case "PATCH", ["channels", _, "messages", message_id]:
                 target = self.messages.get(message_id)
-                if target is None:
+                if target is None or target["flags"] & EPHEMERAL:  # only through interactions
                     raise ApiError(404, 10008, "Unknown Message")
                 self._edit(target, body)
                 return target, 200

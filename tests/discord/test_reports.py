@@ -103,6 +103,8 @@ async def test_quiz_in_a_dm_while_a_question_is_open_offers_to_skip_it(
     # the skipped question is kept: it can still be answered from its message
     feedback = await answered(bot, alice, first)
     assert message_text(feedback).startswith("✅ Correct!")
+    closed = await fake.edited(first, lambda m: "Answered" in message_text(m))
+    assert not buttons(closed)  # answered: its buttons go
 
 
 async def test_a_group_quiz_needs_a_server_channel(
