@@ -32,7 +32,7 @@ from bot.daily.channel_daily import ChannelPoster
 from bot.daily.scheduler import Tick
 from bot.daily.sweeper import Channel
 from bot.health import Health
-from bot.reports import DIGEST_EVERY_S, ReportDigest
+from bot.reports import DIGEST_EVERY_S, ReportDigest, Send, to_each
 
 log = logging.getLogger("tutor.run")
 
@@ -61,7 +61,7 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
                     await platforms.enter_async_context(serving(health, settings.http_listen))
                 channels: dict[str, Channel] = {}
                 posters: dict[str, ChannelPoster] = {}
-                telegram_bot: Bot | None = None
+                to_admins: list[Send] = []  # the daily report summary, per platform
                 if settings.telegram_token is not None:
                     started = await _until_connected(
                         "telegram", lambda: _telegram(platforms, core, settings), health, stop
@@ -70,15 +70,19 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
                         return 0  # stopped before Telegram could be reached
                     channels["telegram"], check, telegram_bot = started
                     health.add("telegram", check)
+                    if settings.telegram_admin_ids:
+                        to_admins.append(telegram_admins(telegram_bot, settings.telegram_admin_ids))
                 if settings.discord_token is not None:
-                    channels["discord"], posters["discord"], check = await _discord(
+                    channels["discord"], posters["discord"], check, to_discord = await _discord(
                         platforms, core, settings
                     )
                     health.add("discord", check)
+                    if settings.discord_admin_ids:
+                        to_admins.append(to_discord)
                 ticks: dict[str, tuple[Tick, float]] = {}
-                if telegram_bot is not None and settings.telegram_admin_ids:
-                    digest = telegram_digest(core, telegram_bot, settings.telegram_admin_ids)
-                    ticks["reports-digest"] = (digest, DIGEST_EVERY_S)
+                if to_admins:  # one digest, claimed once a day, sent on every platform
+                    digest = ReportDigest(core.reports, to_each(to_admins))
+                    ticks["reports-digest"] = (digest.tick, DIGEST_EVERY_S)
                 await platforms.enter_async_context(daily_running(core, channels, posters, ticks))
                 log.info("running; Ctrl-C or SIGTERM stops")
                 await stop.wait()
@@ -131,9 +135,9 @@ def _down(reason: str) -> Check:
     return check
 
 
-def telegram_digest(core: App, bot: Bot, admins: frozenset[int]) -> Tick:
-    """The admins named in TELEGRAM_ADMINS get the day's question reports once a day
-    (through the running bot, so within its one send budget)."""
+def telegram_admins(bot: Bot, admins: frozenset[int]) -> Send:
+    """Send to the admins named in TELEGRAM_ADMINS (the daily report summary), through
+    the running bot, so within its one send budget."""
     from adapters.telegram import render
 
     async def send(text: str) -> None:
@@ -143,7 +147,7 @@ def telegram_digest(core: App, bot: Bot, admins: frozenset[int]) -> Tick:
             except TelegramError as error:
                 log.warning("could not send the report summary to %s: %s", admin, error)
 
-    return ReportDigest(core.reports, send).tick
+    return send
 
 
 async def _telegram(
@@ -162,10 +166,12 @@ async def _telegram(
 
 async def _discord(
     platforms: AsyncExitStack, core: App, settings: Settings
-) -> tuple[Channel, ChannelPoster, Check]:
+) -> tuple[Channel, ChannelPoster, Check, Send]:
+    """Discord's daily channel and poster, its health check, and a send to DISCORD_ADMINS."""
     from adapters.discord.client import build_client
     from adapters.discord.client import running as discord_running
     from adapters.discord.notifier import DiscordChannelPoster, DiscordNotifier
+    from adapters.discord.reporting import admin_sender
 
     assert settings.discord_token is not None
     client = build_client(core, settings)
@@ -177,7 +183,13 @@ async def _discord(
         return None if client.is_ready() and not client.is_closed() else "gateway not connected"
 
     notifier = DiscordNotifier(client)
-    return channel(notifier, settings.discord_daily_rate), DiscordChannelPoster(client), connected
+    daily = channel(notifier, settings.discord_daily_rate)
+    return (
+        daily,
+        DiscordChannelPoster(client),
+        connected,
+        admin_sender(client, settings.discord_admin_ids),
+    )
 
 
 def database_check(core: App) -> Callable[[], Awaitable[str | None]]:

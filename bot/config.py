@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     discord_api_url: str = Field("https://discord.com", alias="DISCORD_API_URL")
     # Daily questions sent as DMs per second (Discord's DM limits are far below Telegram's).
     discord_daily_rate: float = Field(5.0, alias="DISCORD_DAILY_RATE", gt=0, le=50)
+    # Discord user ids that get the daily summary of question reports by DM.
+    discord_admins: str = Field("", alias="DISCORD_ADMINS")
 
     @field_validator("database_url")
     @classmethod
@@ -105,10 +107,12 @@ class Settings(BaseSettings):
     @field_validator("discord_guild_ids")
     @classmethod
     def _check_guilds(cls, value: str) -> str:
-        for part in filter(None, (p.strip() for p in value.split(","))):
-            if not part.isdigit():
-                raise ValueError(f"{part!r} is not a numeric Discord server (guild) id")
-        return value
+        return _check_ids(value, "Discord server (guild) id")
+
+    @field_validator("discord_admins")
+    @classmethod
+    def _check_discord_admins(cls, value: str) -> str:
+        return _check_ids(value, "Discord user id")
 
     @field_validator("telegram_token", "discord_token", "telegram_webhook_secret", mode="before")
     @classmethod
@@ -122,6 +126,18 @@ class Settings(BaseSettings):
     @property
     def discord_guilds(self) -> tuple[int, ...]:
         return tuple(int(p) for p in self.discord_guild_ids.split(",") if p.strip())
+
+    @property
+    def discord_admin_ids(self) -> frozenset[int]:
+        return frozenset(int(p) for p in self.discord_admins.split(",") if p.strip())
+
+
+def _check_ids(value: str, what: str) -> str:
+    """Comma-separated Discord snowflakes (digits only)."""
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        if not part.isdigit():
+            raise ValueError(f"{part!r} is not a numeric {what}")
+    return value
 
 
 def load_settings() -> Settings:

@@ -105,11 +105,28 @@ class Reports:
         )
 
 
+Send = Callable[[str], Awaitable[None]]
+
+
+def to_each(sends: list[Send]) -> Send:
+    """One send that reaches every platform's admins; one platform failing does not stop
+    the others."""
+
+    async def send(text: str) -> None:
+        for one in sends:
+            try:
+                await one(text)
+            except Exception:
+                log.exception("could not send the report summary through %r", one)
+
+    return send
+
+
 class ReportDigest:
     """The scheduler tick that sends admins the last day's reports once a day: the day is
     claimed in the database first, so a restart or a second process does not send it twice."""
 
-    def __init__(self, reports: Reports, send: Callable[[str], Awaitable[None]]) -> None:
+    def __init__(self, reports: Reports, send: Send) -> None:
         self.reports = reports
         self.send = send
 

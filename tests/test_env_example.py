@@ -18,3 +18,15 @@ def test_env_example_lists_every_setting() -> None:
     settings = {info.alias for info in Settings.model_fields.values() if info.alias}
     assert settings - listed == set(), "settings missing from .env.example"
     assert listed - settings - COMPOSE_ONLY == set(), ".env.example names unknown settings"
+
+
+def test_readme_configuration_table_lists_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    listed = {
+        name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split("|")[1])
+    }
+    settings = {info.alias for info in Settings.model_fields.values() if info.alias}
+    assert settings - listed == set(), "settings missing from the README's configuration table"
+    assert listed - settings == set(), "the README's configuration table names unknown settings"

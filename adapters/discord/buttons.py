@@ -1,24 +1,39 @@
 """Buttons that survive restarts: discord.py DynamicItems matched by their custom_id alone.
 
-A custom_id carries a short action and one id, nothing more (the core's encodings):
+A custom_id carries a short action and one or two ids, nothing more (the core's encodings):
     a:<ask>:<letters>    answer a tutor question (practice, group, daily)
     g:<ask>:<letters>    answer a game round           (bot.games.actions)
     ga:/gd:/gr:<game>    accept / decline / reveal     (bot.games.actions)
     x:<concept id>       show a concept card (to the clicker only)
+    q:<concept id>       "Quiz me on this": a question on that card (to the clicker only)
+    k / k:<n> / k:<n>:<page>  the card catalogue: categories, or category n's cards
     mr:/mx:<question>    retry a missed question / read why (/misses; to the clicker only)
+    rp:<ask>             "⚑ Report" under feedback: offers the reasons
+    rr:<ask>:<reason>    report the ask's question for that reason
+    rn:<report>          add a line to that report (opens a form)
+    sk:<ask>             skip that open question (kept as skipped) and ask a new one
+    dt:<HHMM>            your daily question at that time (/daily me's time picker)
 Everything else lives in the database, so a click after a restart, a stale click or a
 forged id all end in the core, which answers with a private notice.
+
+Every button is a `ClickButton`: one base holds what discord.py asks of a DynamicItem
+(wrapping a Button, `from_custom_id`, `callback`); a subclass gives its template (named
+groups, those in `numbers` read as int), an `__init__` taking those groups by name, and
+what a click does.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 
+from adapters.discord import render
 from adapters.discord.replies import tell
+from bot import labels
+from bot.reports import REASONS
 from bot.views import QuestionView
 
 if TYPE_CHECKING:
@@ -26,171 +41,208 @@ if TYPE_CHECKING:
 
 MAX_BUTTONS = 25
 PER_ROW = 5
+Interaction = discord.Interaction[Any]
+Style = discord.ButtonStyle
 
 
-def handlers_of(interaction: discord.Interaction[Any]) -> Handlers:
+def handlers_of(interaction: Interaction) -> Handlers:
     return interaction.client.handlers  # type: ignore[no-any-return, attr-defined]
 
 
-class AnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"a:(?P<ask>[0-9]{1,18}):(?P<letters>[A-F]{1,6})",
-):
-    def __init__(self, ask_id: int, letters: str, row: int | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="+".join(letters),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"a:{ask_id}:{letters}",
-                row=row,
-            )
+class ClickButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """The base of every persistent button (its own template never matches: only
+    subclasses are registered)."""
+
+    numbers: ClassVar[frozenset[str]] = frozenset()  # template groups read as int
+
+    def __init__(
+        self, custom_id: str, label: str, style: Style = Style.secondary, row: int | None = None
+    ) -> None:
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=render.cut(label, render.LABEL_LIMIT), style=style, custom_id=custom_id, row=row
         )
-        self.ask_id = ask_id
-        self.letters = letters
+        super().__init__(button)
 
     @classmethod
     async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-        /,
-    ) -> AnswerButton:
-        return cls(int(match["ask"]), match["letters"])
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        values: dict[str, Any] = {
+            name: int(value) if name in cls.numbers and value is not None else value
+            for name, value in match.groupdict().items()
+        }
+        return cls(**values)
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await handlers_of(interaction).answer(interaction, self.ask_id, self.letters)
+    async def callback(self, interaction: Interaction) -> None:
+        await self.clicked(handlers_of(interaction), interaction)
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        raise NotImplementedError
 
 
-class GameAnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"g:(?P<ask>[0-9]{1,18}):(?P<letters>[A-F]{1,6})",
-):
-    def __init__(self, ask_id: int, letters: str, row: int | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="+".join(letters),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"g:{ask_id}:{letters}",
-                row=row,
-            )
-        )
-        self.ask_id = ask_id
-        self.letters = letters
+ANSWER_TEMPLATE = r"{}:(?P<ask>[0-9]{{1,18}}):(?P<letters>[A-F]{{1,6}})"
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-        /,
-    ) -> GameAnswerButton:
-        return cls(int(match["ask"]), match["letters"])
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await handlers_of(interaction).game_answer(interaction, self.ask_id, self.letters)
+class AnswerButton(ClickButton, template=ANSWER_TEMPLATE.format("a")):
+    """A letter (or combination) answering an ask; subclasses answer elsewhere (a game
+    round, an exam) under another prefix."""
+
+    prefix: ClassVar[str] = "a"
+    numbers = frozenset({"ask"})
+
+    def __init__(self, ask: int, letters: str, row: int | None = None) -> None:
+        super().__init__(f"{self.prefix}:{ask}:{letters}", "+".join(letters), Style.primary, row)
+        self.ask_id, self.letters = ask, letters
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.answer(interaction, self.ask_id, self.letters)
+
+
+class GameAnswerButton(AnswerButton, template=ANSWER_TEMPLATE.format("g")):
+    prefix = "g"
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.game_answer(interaction, self.ask_id, self.letters)
 
 
 GAME_LABELS = {"a": "Accept", "d": "Decline", "r": "Reveal now"}
-GAME_STYLES = {
-    "a": discord.ButtonStyle.success,
-    "d": discord.ButtonStyle.danger,
-    "r": discord.ButtonStyle.secondary,
-}
+GAME_STYLES = {"a": Style.success, "d": Style.danger, "r": Style.secondary}
 
 
-class GameButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"g(?P<kind>[adr]):(?P<game>[0-9]{1,18})",
+class GameButton(ClickButton, template=r"g(?P<kind>[adr]):(?P<game>[0-9]{1,18})"):
+    numbers = frozenset({"game"})
+
+    def __init__(self, kind: str, game: int) -> None:
+        super().__init__(f"g{kind}:{game}", GAME_LABELS[kind], GAME_STYLES[kind])
+        self.kind, self.game_id = kind, game
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.game_action(interaction, self.kind, self.game_id)
+
+
+class ExplainButton(ClickButton, template=r"x:(?P<concept>[a-z0-9-]{1,60})"):
+    """A concept card, privately: "Explain NAME" under feedback, or NAME alone where the
+    context says it (related cards, the catalogue, suggestions)."""
+
+    def __init__(self, concept: str, name: str = "", *, bare: bool = False) -> None:
+        label = (name or concept) if bare else f"Explain {name or concept}"
+        super().__init__(f"x:{concept}", label)
+        self.concept_id = concept
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.cards.explain_button(interaction, self.concept_id)
+
+
+class QuizOnButton(ClickButton, template=r"q:(?P<concept>[a-z0-9-]{1,60})"):
+    def __init__(self, concept: str) -> None:
+        super().__init__(f"q:{concept}", labels.QUIZ_ON, Style.primary)
+        self.concept_id = concept
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.cards.quiz_on(interaction, self.concept_id)
+
+
+class CatalogueButton(
+    ClickButton,
+    template=r"k(?::(?P<category>[0-9]{1,3})(?::(?P<page>[0-9]{1,3}))?)?",
 ):
-    def __init__(self, kind: str, game_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=GAME_LABELS[kind], style=GAME_STYLES[kind], custom_id=f"g{kind}:{game_id}"
-            )
-        )
-        self.kind = kind
-        self.game_id = game_id
+    """The catalogue: its categories (no category), or one category's cards (a page)."""
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-        /,
-    ) -> GameButton:
-        return cls(match["kind"], int(match["game"]))
+    numbers = frozenset({"category", "page"})
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await handlers_of(interaction).game_action(interaction, self.kind, self.game_id)
+    def __init__(
+        self, category: int | None = None, page: int | None = None, label: str = ""
+    ) -> None:
+        custom_id = "k" if category is None else f"k:{category}" + (f":{page}" if page else "")
+        super().__init__(custom_id, label or labels.ALL_CARDS)
+        self.category, self.page = category, page or 0
 
-
-class ExplainButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"x:(?P<concept>[a-z0-9-]{1,60})",
-):
-    def __init__(self, concept_id: str, name: str = "") -> None:
-        label = f"Explain {name or concept_id}"
-        super().__init__(
-            discord.ui.Button(
-                label=label[:80], style=discord.ButtonStyle.secondary, custom_id=f"x:{concept_id}"
-            )
-        )
-        self.concept_id = concept_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-        /,
-    ) -> ExplainButton:
-        return cls(match["concept"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await handlers_of(interaction).explain_button(interaction, self.concept_id)
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.cards.catalogue(interaction, self.category, self.page)
 
 
 MISS_LABELS = {"r": "🔁 Retry", "x": "📖 Why"}
 
 
-class MissButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"m(?P<kind>[rx]):(?P<question>[0-9]{1,18})",
-):
-    def __init__(
-        self, kind: str, question_key: int, number: int = 0, row: int | None = None
-    ) -> None:
+class MissButton(ClickButton, template=r"m(?P<kind>[rx]):(?P<question>[0-9]{1,18})"):
+    numbers = frozenset({"question"})
+
+    def __init__(self, kind: str, question: int, number: int = 0, row: int | None = None) -> None:
         label = MISS_LABELS[kind] + (f" {number}" if number else "")
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"m{kind}:{question_key}",
-                row=row,
-            )
-        )
-        self.kind = kind
-        self.question_key = question_key
+        super().__init__(f"m{kind}:{question}", label, row=row)
+        self.kind, self.question_key = kind, question
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-        /,
-    ) -> MissButton:
-        return cls(match["kind"], int(match["question"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await handlers_of(interaction).miss_action(interaction, self.kind, self.question_key)
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.miss_action(interaction, self.kind, self.question_key)
 
 
-DYNAMIC_ITEMS = (AnswerButton, GameAnswerButton, GameButton, ExplainButton, MissButton)
+class ReportButton(ClickButton, template=r"rp:(?P<ask>[0-9]{1,18})"):
+    numbers = frozenset({"ask"})
+
+    def __init__(self, ask: int) -> None:
+        super().__init__(f"rp:{ask}", labels.REPORT)
+        self.ask_id = ask
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.reports.reasons(interaction, self.ask_id)
+
+
+class ReasonButton(ClickButton, template=r"rr:(?P<ask>[0-9]{1,18}):(?P<reason>[a-z]{1,12})"):
+    numbers = frozenset({"ask"})
+
+    def __init__(self, ask: int, reason: str) -> None:
+        super().__init__(f"rr:{ask}:{reason}", REASONS.get(reason, reason))
+        self.ask_id, self.reason = ask, reason
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.reports.report(interaction, self.ask_id, self.reason)
+
+
+class NoteButton(ClickButton, template=r"rn:(?P<report>[0-9]{1,18})"):
+    numbers = frozenset({"report"})
+
+    def __init__(self, report: int) -> None:
+        super().__init__(f"rn:{report}", "Add a line")
+        self.report_id = report
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.reports.note_form(interaction, self.report_id)
+
+
+class SkipButton(ClickButton, template=r"sk:(?P<ask>[0-9]{1,18})"):
+    numbers = frozenset({"ask"})
+
+    def __init__(self, ask: int) -> None:
+        super().__init__(f"sk:{ask}", labels.SKIP_OPEN, Style.primary)
+        self.ask_id = ask
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.skip(interaction, self.ask_id)
+
+
+class DailyTimeButton(ClickButton, template=r"dt:(?P<hhmm>(?:[01][0-9]|2[0-3])[0-5][0-9])"):
+    def __init__(self, hhmm: str, row: int | None = None) -> None:
+        super().__init__(f"dt:{hhmm}", f"{hhmm[:2]}:{hhmm[2:]}", row=row)
+        self.time = f"{hhmm[:2]}:{hhmm[2:]}"
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.daily_time(interaction, self.time)
+
+
+DYNAMIC_ITEMS: tuple[type[ClickButton], ...] = (
+    AnswerButton,
+    GameAnswerButton,
+    GameButton,
+    ExplainButton,
+    QuizOnButton,
+    CatalogueButton,
+    MissButton,
+    ReportButton,
+    ReasonButton,
+    NoteButton,
+    SkipButton,
+    DailyTimeButton,
+)
 NOT_A_BUTTON = "That button is not one of mine. Use /quiz for a question."
 
 
@@ -205,11 +257,12 @@ def on_message(message: discord.Message | None, custom_id: str) -> bool:
     return False
 
 
-async def stale_click(interaction: discord.Interaction[Any]) -> None:
+async def stale_click(interaction: Interaction) -> None:
     """A click discord.py does not dispatch, because the button is no longer on its message
     (an old client still shows it) or never was (forged): the core still decides, so the
     member gets the same private notice as any other refused click."""
-    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = str(data.get("custom_id", ""))
     if on_message(interaction.message, custom_id):
         return  # discord.py dispatches it to its DynamicItem
     for factory in DYNAMIC_ITEMS:
@@ -237,6 +290,13 @@ def question_view(view: QuestionView, *, game: bool = False) -> discord.ui.View:
     for index, letters in enumerate(answer_choices(view)):
         buttons.add_item(kind(view.ask_id, letters, row=index // PER_ROW))
     return buttons
+
+
+async def send_question(interaction: Interaction, view: QuestionView) -> None:
+    """A question of the member's own, with its answer buttons, seen by them only."""
+    await interaction.followup.send(
+        embed=render.question(view), view=question_view(view), ephemeral=True
+    )
 
 
 def items_view(items: list[discord.ui.Item[Any]]) -> discord.ui.View | None:

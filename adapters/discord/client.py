@@ -78,9 +78,10 @@ class TutorBot(discord.Client):
 
 
 def register_commands(tree: app_commands.CommandTree[Any], h: Handlers) -> None:
-    @tree.command(description="A question for this channel; with rounds, a group quiz")
-    @app_commands.describe(rounds="Play a group quiz of this many rounds (1-10)")
-    @app_commands.guild_only()
+    @tree.command(
+        description="A question for this channel (in a DM, your own); rounds: a group quiz"
+    )
+    @app_commands.describe(rounds="Play a group quiz of this many rounds (1-10), in a server")
     async def quiz(
         interaction: Interaction, rounds: app_commands.Range[int, 1, 10] | None = None
     ) -> None:
@@ -109,10 +110,12 @@ def register_commands(tree: app_commands.CommandTree[Any], h: Handlers) -> None:
     async def stop(interaction: Interaction) -> None:
         await h.stop(interaction)
 
-    @tree.command(description="A concept card, e.g. S3")
-    @app_commands.describe(name="The service or concept")
-    async def explain(interaction: Interaction, name: app_commands.Range[str, 1, 100]) -> None:
-        await h.explain(interaction, name)
+    @tree.command(description="A concept card, e.g. S3; without a name, all cards by category")
+    @app_commands.describe(name="The service or concept; leave out to browse the cards")
+    async def explain(
+        interaction: Interaction, name: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
+        await h.cards.explain(interaction, name)
 
     @explain.autocomplete("name")
     async def explain_names(
@@ -149,10 +152,13 @@ def register_commands(tree: app_commands.CommandTree[Any], h: Handlers) -> None:
     daily = app_commands.Group(name="daily", description="The daily question")
 
     @daily.command(name="me", description="Your own daily question by DM (or time:off)")
-    @app_commands.describe(time="HH:MM, or off", zone="Your time zone, e.g. Europe/Berlin")
+    @app_commands.describe(
+        time="HH:MM, or off; leave out to pick one",
+        zone="Your city (Berlin, New York, Sao Paulo) or zone (Europe/Berlin)",
+    )
     async def daily_me(
         interaction: Interaction,
-        time: app_commands.Range[str, 1, 10],
+        time: app_commands.Range[str, 1, 10] | None = None,
         zone: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
         await h.daily_me(interaction, time, zone)
@@ -161,7 +167,9 @@ def register_commands(tree: app_commands.CommandTree[Any], h: Handlers) -> None:
         name="channel", description="The group's daily question in a channel (Manage Server)"
     )
     @app_commands.describe(
-        channel="Where to post it", time="HH:MM (default 09:00), or off", zone="e.g. Europe/Berlin"
+        channel="Where to post it",
+        time="HH:MM (default 09:00), or off",
+        zone="A city (Berlin) or zone (Europe/Berlin)",
     )
     @app_commands.guild_only()
     async def daily_channel(

@@ -8,18 +8,26 @@ Buttons (DynamicItems, matched by custom_id alone, so they survive restarts):
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
 from adapters.discord import render
-from adapters.discord.buttons import PER_ROW, answer_choices, handlers_of
+from adapters.discord.buttons import (
+    ANSWER_TEMPLATE,
+    PER_ROW,
+    AnswerButton,
+    ClickButton,
+    answer_choices,
+)
 from adapters.discord.replies import guarded, tell
 from bot.exams.service import Exams
 from bot.exams.views import ExamQuestion, ExamResult, history_text, miss_text
 from bot.views import UserRef
+
+if TYPE_CHECKING:
+    from adapters.discord.handlers import Handlers
 
 Interaction = discord.Interaction[Any]
 ACTIONS = {
@@ -30,51 +38,22 @@ ACTIONS = {
 }
 
 
-class ExamAnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"ea:(?P<ask>[0-9]{1,18}):(?P<letters>[A-F]{1,6})",
-):
-    def __init__(self, ask_id: int, letters: str, row: int | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="+".join(letters),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"ea:{ask_id}:{letters}",
-                row=row,
-            )
-        )
-        self.ask_id, self.letters = ask_id, letters
+class ExamAnswerButton(AnswerButton, template=ANSWER_TEMPLATE.format("ea")):
+    prefix = "ea"
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
-    ) -> ExamAnswerButton:
-        return cls(int(match["ask"]), match["letters"])
-
-    async def callback(self, interaction: Interaction) -> None:
-        await handlers_of(interaction).exams.answer(interaction, self.ask_id, self.letters)
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.exams.answer(interaction, self.ask_id, self.letters)
 
 
-class ExamMissButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"em:(?P<exam>[0-9]{1,18}):(?P<index>[0-9]{1,4})",
-):
-    def __init__(self, exam_id: int, index: int, label: str = "Review misses") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label, style=discord.ButtonStyle.secondary, custom_id=f"em:{exam_id}:{index}"
-            )
-        )
-        self.exam_id, self.index = exam_id, index
+class ExamMissButton(ClickButton, template=r"em:(?P<exam>[0-9]{1,18}):(?P<index>[0-9]{1,4})"):
+    numbers = frozenset({"exam", "index"})
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
-    ) -> ExamMissButton:
-        return cls(int(match["exam"]), int(match["index"]))
+    def __init__(self, exam: int, index: int, label: str = "Review misses") -> None:
+        super().__init__(f"em:{exam}:{index}", label)
+        self.exam_id, self.index = exam, index
 
-    async def callback(self, interaction: Interaction) -> None:
-        await handlers_of(interaction).exams.miss(interaction, self.exam_id, self.index)
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.exams.miss(interaction, self.exam_id, self.index)
 
 
 EXAM_ITEMS = (ExamAnswerButton, ExamMissButton)

@@ -15,35 +15,39 @@ import discord
 from discord import app_commands
 
 from adapters.discord import progress, render
+from adapters.discord.buttons import (
+    PER_ROW,
+    DailyTimeButton,
+    ExplainButton,
+    ReportButton,
+    SkipButton,
+    send_question,
+)
+from adapters.discord.cards import CardHandlers
 from adapters.discord.exam import ExamHandlers
 from adapters.discord.games import leaderboard_embed
+from adapters.discord.people import PLATFORM, user_ref, venue_of
 from adapters.discord.replies import guarded, tell
+from adapters.discord.reporting import ReportHandlers
 from adapters.discord.uploads import Uploads
-from bot import settings_view, tracks
+from bot import labels, settings_view, tracks
 from bot.app import App
 from bot.daily.channel_daily import ChannelDailies
 from bot.errors import BadSetting
 from bot.games.service import Games
-from bot.games.views import Venue
-from bot.views import UserRef
+from bot.open_question import OPEN_NOTICE
+from bot.views import DailySetting, Feedback
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 NOT_IN_SERVER = "Use this command in a server channel."
+GROUP_QUIZ_IN_SERVER = (
+    "A group quiz is played in a server channel; here /quiz is your own question."
+)
+MAX_FEEDBACK_CARDS = 4
 MANAGE_SERVER = "Only members with the Manage Server permission can do that."
 
 Interaction = discord.Interaction[Any]
-
-
-def user_ref(user: discord.abc.User) -> UserRef:
-    return UserRef(PLATFORM, str(user.id), user.display_name)
-
-
-def venue_of(interaction: Interaction) -> Venue | None:
-    if interaction.guild_id is None or interaction.channel_id is None:
-        return None
-    return Venue(PLATFORM, str(interaction.guild_id), str(interaction.channel_id))
 
 
 def can_manage_server(interaction: Interaction) -> bool:
@@ -68,28 +72,52 @@ class Handlers:
         self.channel_dailies = channel_dailies
         self.exams = ExamHandlers(core.exams)  # /exam, ephemeral only
         self.uploads = Uploads(core.engine, core.tutor)
+        self.cards = CardHandlers(core.tutor)  # /explain and the card buttons
+        self.reports = ReportHandlers(core.reports)  # ⚑ Report, its reasons and form
+        self.opened = core.open_questions
 
     # -- questions -----------------------------------------------------------------------
     @guarded()
     async def quiz(self, interaction: Interaction, rounds: int | None = None) -> None:
-        """A question for everyone in the channel; with rounds, a group quiz. The game posts
-        in the channel; the member who asked gets a private note."""
+        """In a server channel, a question for everyone; with rounds, a group quiz (the game
+        posts in the channel; the member who asked gets a private note). In a DM, the
+        member's own practice question, as on Telegram."""
         venue = venue_of(interaction)
-        if venue is None:
-            await tell(interaction, NOT_IN_SERVER)
-            return
         ref = user_ref(interaction.user)
+        if venue is None:
+            await self._own_question(interaction, rounds)
+            return
         if rounds is None:
             notice = await self.games.ask_group(venue, ref)
         else:
             notice = await self.games.start_quiz(venue, ref, rounds)
         await tell(interaction, notice.text)
 
+    async def _own_question(self, interaction: Interaction, rounds: int | None) -> None:
+        if rounds is not None:
+            await tell(interaction, GROUP_QUIZ_IN_SERVER)
+            return
+        ref = user_ref(interaction.user)
+        open_ask = await self.opened.open_ask(ref)
+        if open_ask is not None:  # say so, and offer to skip it (kept as skipped)
+            skip = discord.ui.View(timeout=None).add_item(SkipButton(open_ask))
+            await interaction.followup.send(OPEN_NOTICE, view=skip, ephemeral=True)
+            return
+        await send_question(interaction, await self.tutor.next_question(ref))
+
+    @guarded(update=True)
+    async def skip(self, interaction: Interaction, ask_id: int) -> None:
+        view = await self.opened.skip_and_ask(user_ref(interaction.user), ask_id)
+        message = interaction.message
+        if message is not None and message.flags.ephemeral:  # the notice: its button goes
+            await interaction.edit_original_response(content=labels.SKIPPED, view=None)
+        await send_question(interaction, view)
+
     @guarded()
     async def answer(self, interaction: Interaction, ask_id: int, letters: str) -> None:
         fb = await self.tutor.answer(user_ref(interaction.user), ask_id, letters)
         await interaction.followup.send(
-            render.verdict(fb), embed=render.feedback(fb), ephemeral=True
+            render.verdict(fb), embed=render.feedback(fb), view=feedback_view(fb), ephemeral=True
         )
         message = interaction.message
         if message is None:
@@ -97,21 +125,11 @@ class Handlers:
         if fb.purpose == "group":  # keep the buttons: the others may still answer
             answers = await self.tutor.group_answers(fb.ask_id)
             content = render.group_tally(answers)
-            await _edit(message, content=content)
+            await _edit(interaction, message, content=content)
         else:  # a personal question is closed: show how it went, drop the buttons
-            await _edit(message, content=render.result_line(fb), view=None)
-
-    @guarded()
-    async def explain_button(self, interaction: Interaction, concept_id: str) -> None:
-        card = await self.tutor.explain(concept_id)
-        await interaction.followup.send(embed=render.concept(card), ephemeral=True)
+            await _edit(interaction, message, content=render.result_line(fb), view=None)
 
     # -- explain / stats -----------------------------------------------------------------
-    @guarded(ephemeral=False)
-    async def explain(self, interaction: Interaction, name: str) -> None:
-        card = await self.tutor.explain(name)
-        await interaction.followup.send(embed=render.concept(card))
-
     async def explain_names(self, current: str) -> list[app_commands.Choice[str]]:
         """Up to 25 concept names: those starting with what was typed, then containing it."""
         bank = await self.tutor.bank()
@@ -172,13 +190,29 @@ class Handlers:
 
     # -- daily ---------------------------------------------------------------------------
     @guarded()
-    async def daily_me(self, interaction: Interaction, time: str, zone: str | None) -> None:
+    async def daily_me(self, interaction: Interaction, time: str | None, zone: str | None) -> None:
+        """`time:08:30 zone:Berlin`; a zone alone keeps the time; nothing, the setting with
+        a time picker; `time:off` stops it. Discord shares no location: a city names the zone."""
         ref = user_ref(interaction.user)
-        if time.strip().lower() == "off":
+        if time is None and zone is None:
+            setting = await self.tutor.daily_setting(ref)
+            await interaction.followup.send(
+                render.daily_with_picker(setting), view=picker_view(), ephemeral=True
+            )
+            return
+        if time is not None and time.strip().lower() == "off":
             setting = await self.tutor.daily_off(ref)
         else:
+            if time is None:  # a place alone: the zone, at the time already set
+                time = (await self.tutor.daily_setting(ref)).time
             setting = await self.tutor.set_daily(ref, time, zone)
         await tell(interaction, render.daily(setting))
+
+    @guarded(update=True)
+    async def daily_time(self, interaction: Interaction, time: str) -> None:
+        """A time from the picker: set, and the picker message says the new setting."""
+        setting = await self.tutor.set_daily(user_ref(interaction.user), time, None)
+        await _say_setting(interaction, setting)
 
     @guarded()
     async def daily_channel(
@@ -276,9 +310,37 @@ class Handlers:
         await tell(interaction, notice.text)
 
 
-async def _edit(message: discord.Message, **changes: Any) -> None:
-    """Edit a question in place; an edit that cannot be made is not worth failing over."""
+def feedback_view(fb: Feedback) -> discord.ui.View:
+    """Under the explanation: the cards it names, and ⚑ Report."""
+    view = discord.ui.View(timeout=None)
+    for card in fb.concepts[:MAX_FEEDBACK_CARDS]:
+        view.add_item(ExplainButton(card.id, card.name))
+    return view.add_item(ReportButton(fb.ask_id))
+
+
+def picker_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for n, time in enumerate(labels.PICKER_TIMES):
+        view.add_item(DailyTimeButton(time.replace(":", ""), row=n // (PER_ROW - 1)))
+    return view
+
+
+async def _say_setting(interaction: Interaction, setting: DailySetting) -> None:
+    message = interaction.message
+    if message is not None and message.flags.ephemeral:  # the picker: its buttons go
+        await interaction.edit_original_response(content=render.daily(setting), view=None)
+    else:
+        await tell(interaction, render.daily(setting))
+
+
+async def _edit(interaction: Interaction, message: discord.Message, **changes: Any) -> None:
+    """Edit a question in place; an edit that cannot be made is not worth failing over.
+    An ephemeral message (a question of the member's own) exists only for the app's
+    interactions, so it is edited through this one's webhook, not the channel."""
     try:
-        await message.edit(**changes)
+        if message.flags.ephemeral:
+            await interaction.followup.edit_message(message.id, **changes)
+        else:
+            await message.edit(**changes)
     except discord.HTTPException as error:
         log.info("could not edit message %s: %s", message.id, error)

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from adapters.discord import render
-from adapters.discord.buttons import PER_ROW, MissButton, question_view
+from adapters.discord.buttons import PER_ROW, MissButton, send_question
 from bot.chart import chart_png
 from bot.progress import Progress, chart_numbers
 from bot.progress_text import miss_text, misses_text, report_text
@@ -55,7 +55,4 @@ async def miss_action(
         text = miss_text(await progress.miss(question_key))
         await interaction.followup.send(_text(text), ephemeral=True)
         return
-    question = await progress.retry(ref, question_key)
-    await interaction.followup.send(
-        embed=render.question(question), view=question_view(question), ephemeral=True
-    )
+    await send_question(interaction, await progress.retry(ref, question_key))

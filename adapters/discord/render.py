@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
+from bot import labels
 from bot.views import (
     ConceptView,
     DailySetting,
@@ -186,10 +187,24 @@ def daily(setting: DailySetting) -> str:
     if setting.enabled:
         return (
             f"Daily question by DM: every day at **{setting.time}** ({setting.timezone}). "
-            "Change it with `/daily me`, stop it with `/daily me time:off`."
+            "Change it with `/daily me time:08:30 zone:Berlin` (a city or a zone such as "
+            "Europe/Berlin), stop it with `/daily me time:off`."
         )
+    return "Daily question by DM: **off**. Turn it on with `/daily me time:08:30 zone:Berlin`."
+
+
+def daily_with_picker(setting: DailySetting) -> str:
+    # Discord cannot share a location (Telegram's "Use my location"): a city names the zone.
     return (
-        "Daily question by DM: **off**. Turn it on with `/daily me time:08:30 zone:Europe/Berlin`."
+        f"{daily(setting)}\n\n{labels.PICKER_HINT} "
+        "For another zone, name your city: `/daily me zone:Berlin`."
+    )
+
+
+def report_thanks(report_id: int, reason: str) -> str:
+    return (
+        f"⚑ Thanks, reported as **{reason}**. Report #{report_id}.\n"
+        "To add a line of detail, use the button below (optional)."
     )
 
 

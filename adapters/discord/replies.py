@@ -3,6 +3,7 @@
 - `guarded` defers the interaction before any work (ephemerally, unless the command's
   answer is for the whole channel), so Discord always hears back within 3 s however slow
   the database is, then runs the handler.
+  A click that edits its own message defers as an update instead (no "thinking…").
 - A TutorError (the core's typed errors, games' refusals included) is told to the member
   privately; anything else is logged and the member gets a short apology.
 """
@@ -28,15 +29,21 @@ S = TypeVar("S")
 Handler = Callable[Concatenate[S, discord.Interaction[Any], P], Awaitable[None]]
 
 
-def guarded(ephemeral: bool = True) -> Callable[[Handler[S, P]], Handler[S, P]]:
+def guarded(
+    ephemeral: bool = True, *, update: bool = False, defer: bool = True
+) -> Callable[[Handler[S, P]], Handler[S, P]]:
+    """`update`: a click that edits its own message (deferred without "thinking…");
+    `defer=False`: a handler that must answer first itself (with a form, which cannot
+    follow a deferral), quickly."""
+
     def decorate(handler: Handler[S, P]) -> Handler[S, P]:
         @functools.wraps(handler)
         async def run(
             self: S, interaction: discord.Interaction[Any], *args: P.args, **kwargs: P.kwargs
         ) -> None:
             try:
-                if not interaction.response.is_done():
-                    await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+                if defer and not interaction.response.is_done():
+                    await interaction.response.defer(ephemeral=ephemeral, thinking=not update)
                 await handler(self, interaction, *args, **kwargs)
             except TutorError as error:
                 await tell(interaction, error.message)
@@ -62,6 +69,6 @@ async def tell(interaction: discord.Interaction[Any], text: str) -> None:
 
 
 def _describe(interaction: discord.Interaction[Any]) -> str:
-    data = interaction.data or {}
+    data: dict[str, Any] = dict(interaction.data or {})
     what = data.get("name") or data.get("custom_id") or interaction.type.name
     return f"{what} by {interaction.user.id if interaction.user else '?'}"

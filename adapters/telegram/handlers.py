@@ -51,7 +51,7 @@ from adapters.telegram.callbacks import (
     Toggle,
 )
 from adapters.telegram.settings import SettingsMenu
-from bot import settings_view, tracks
+from bot import labels, settings_view, tracks
 from bot.concepts import Concepts
 from bot.errors import UnknownConcept
 from bot.games.service import Games
@@ -263,7 +263,7 @@ class Handlers:
         if tag and self.reports is not None and message.text:
             # A reply to "Thanks: reported … Report #id": the optional line of detail.
             await self.reports.add_note(user_ref(user), int(tag.group(1)), message.text)
-            await message.reply_text("⚑ Added to your report. Thank you!")
+            await message.reply_text(labels.NOTE_ADDED)
             return
         if self.settings.asks_city(message):  # a reply to /settings' "Which city are you in?"
             await self.settings.city(update, context, user_ref(user))
@@ -370,7 +370,7 @@ class Handlers:
             target = query.message.chat.id if query.message else query.from_user.id
             await context.bot.send_message(
                 target,
-                render.escaped(render.REPORT_PROMPT),
+                render.escaped(labels.REPORT_PROMPT),
                 reply_markup=keyboards.report_reasons(action.ask_id),
             )
         elif isinstance(action, ReportReason) and self.reports is not None:
@@ -418,7 +418,7 @@ class Handlers:
             return
         async with self._asking:
             view = await self.opened.skip_and_ask(user_ref(query.from_user), action.ask_id)
-        await query.answer("Skipped: it is kept as skipped.")
+        await query.answer(labels.SKIPPED)
         if isinstance(query.message, Message) and query.message.text:
             await _edit(query.message, render.escaped("Skipped. Here is a new question."), None)
         sent = await context.bot.send_message(
@@ -430,7 +430,7 @@ class Handlers:
         assert self.reports is not None
         ref = user_ref(query.from_user)
         report_id = await self.reports.report(ref, action.ask_id, action.reason)
-        await query.answer("⚑ Thanks, reported.")
+        await query.answer(labels.REPORT_THANKS)
         text = render.report_thanks(report_id, REASONS[action.reason])
         message = query.message if isinstance(query.message, Message) else None
         if message is not None and message.text:
@@ -449,7 +449,7 @@ class Handlers:
             text, markup = render.catalogue_intro(count), keyboards.categories(catalogue)
         else:
             category = catalogue[action.category]
-            pages = max(1, -(-len(category.cards) // keyboards.CARDS_PER_PAGE))
+            pages = labels.pages_of(len(category.cards), keyboards.CARDS_PER_PAGE)
             page = min(action.page, pages - 1)
             text = render.category_intro(category.name, len(category.cards), page, pages)
             markup = keyboards.category(catalogue, action.category, page)

@@ -30,7 +30,7 @@ from adapters.telegram.callbacks import (
     Skip,
     Toggle,
 )
-from bot import settings_view
+from bot import labels, settings_view
 from bot.concepts import Category
 from bot.reports import REASONS
 from bot.settings_view import StudentSettings
@@ -126,7 +126,7 @@ def feedback(fb: Feedback) -> InlineKeyboardMarkup:
         rows.append(
             [InlineKeyboardButton(f"Explain {card.name}", callback_data=Explain(card.id).data())]
         )
-    rows.append([InlineKeyboardButton("⚑ Report", callback_data=Report(fb.ask_id).data())])
+    rows.append([InlineKeyboardButton(labels.REPORT, callback_data=Report(fb.ask_id).data())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -166,13 +166,13 @@ MAX_RELATED_BUTTONS = 6
 
 def concept(card: ConceptView) -> InlineKeyboardMarkup:
     """Under a card: a question on it, then its related cards (two a row)."""
-    rows = [[InlineKeyboardButton("Quiz me on this", callback_data=QuizOn(card.id).data())]]
+    rows = [[InlineKeyboardButton(labels.QUIZ_ON, callback_data=QuizOn(card.id).data())]]
     related = [
         InlineKeyboardButton(name, callback_data=Explain(concept_id).data())
         for concept_id, name in card.related[:MAX_RELATED_BUTTONS]
     ]
     rows += _rows(related, 2)
-    rows.append([InlineKeyboardButton("All cards", callback_data=Catalogue().data())])
+    rows.append([InlineKeyboardButton(labels.ALL_CARDS, callback_data=Catalogue().data())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -203,24 +203,25 @@ def category(catalogue: tuple[Category, ...], index: int, page: int) -> InlineKe
     paging = []
     if page > 0:
         paging.append(
-            InlineKeyboardButton("‹ Back", callback_data=Catalogue(index, page - 1).data())
+            InlineKeyboardButton(labels.PAGE_BACK, callback_data=Catalogue(index, page - 1).data())
         )
     if (page + 1) * CARDS_PER_PAGE < len(cards):
         paging.append(
-            InlineKeyboardButton("More ›", callback_data=Catalogue(index, page + 1).data())
+            InlineKeyboardButton(labels.PAGE_MORE, callback_data=Catalogue(index, page + 1).data())
         )
     rows += [paging] if paging else []
-    rows.append([InlineKeyboardButton("« Categories", callback_data=Catalogue().data())])
+    rows.append([InlineKeyboardButton(labels.CATEGORIES, callback_data=Catalogue().data())])
     return InlineKeyboardMarkup(rows)
 
 
 # -- daily question --------------------------------------------------------------------------
-PICKER_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "19:00", "20:00", "21:00")
 
 
 def daily_picker() -> InlineKeyboardMarkup:
     """/daily's time picker: common times, and the way to set the zone by location."""
-    times = [InlineKeyboardButton(t, callback_data=DailyTime(t).data()) for t in PICKER_TIMES]
+    times = [
+        InlineKeyboardButton(t, callback_data=DailyTime(t).data()) for t in labels.PICKER_TIMES
+    ]
     where = InlineKeyboardButton("📍 Use my location", callback_data=DailyLocation().data())
     return InlineKeyboardMarkup([*_rows(times, 4), [where]])
 
@@ -261,7 +262,7 @@ def settings_time(current: StudentSettings) -> InlineKeyboardMarkup:
             (CHOSEN if t == chosen else "") + t,
             callback_data=Setting("t", t.replace(":", "")).data(),
         )
-        for t in PICKER_TIMES
+        for t in labels.PICKER_TIMES
     ]
     return InlineKeyboardMarkup([*_rows(times, 4), _back()])
 
@@ -312,5 +313,5 @@ def share_location() -> ReplyKeyboardMarkup:
 
 def skip_open(ask_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Skip it, new question", callback_data=Skip(ask_id).data())]]
+        [[InlineKeyboardButton(labels.SKIP_OPEN, callback_data=Skip(ask_id).data())]]
     )

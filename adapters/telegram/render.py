@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot import settings_view
+from bot import labels, settings_view
 from bot.settings_view import StudentSettings
 from bot.views import (
     ConceptView,
@@ -223,21 +223,14 @@ def concept(card: ConceptView) -> str:
 
 
 def catalogue_intro(card_count: int) -> str:
-    return compose(
-        [
-            b("Concept cards"),
-            f"\n{card_count} cards. Pick a category, or send /explain NAME (e.g. /explain NAT "
-            "gateway).",
-        ]
-    )
+    lookup = "send /explain NAME (e.g. /explain NAT gateway)"
+    return compose([b(labels.CATALOGUE_TITLE), "\n" + labels.catalogue_hint(card_count, lookup)])
 
 
 def category_intro(name: str, count: int, page: int, pages: int) -> str:
-    of = f" · page {page + 1} of {pages}" if pages > 1 else ""
-    return compose([b(name), f"\n{count} card(s){of}. Tap one to read it."])
+    return compose([b(name), "\n" + labels.category_hint(count, page, pages)])
 
 
-REPORT_PROMPT = "⚑ What is wrong with this question?"
 REPORT_TAG = re.compile(r"Report #(\d{1,18})\b")
 
 

@@ -33,6 +33,7 @@ from tests.discord.fake_discord import (
     buttons,
     message_text,
 )
+from tests.harness import Restartable
 from tests.telegram.conftest import ANSWER_KEY
 
 ALICE_ID = 100_000_000_000_000_002
@@ -72,7 +73,7 @@ def custom_id(message: Json, letters: str) -> str:
 
 
 @dataclass
-class Harness:
+class Harness(Restartable):
     """The bot under test: fake Discord + core + client, restartable on the same DB."""
 
     fake: FakeDiscord
@@ -90,23 +91,6 @@ class Harness:
         await self.fake.wait_for(lambda: self.fake.identifies > before)
         assert self.client is not None
         await self.client.wait_until_ready()
-
-    async def stop(self) -> None:
-        if self._stack is not None:
-            await self._stack.aclose()
-            self._stack = None
-        if self.core is not None:
-            await self.core.close()
-            self.core = None
-
-    async def restart(self) -> None:
-        await self.stop()
-        await self.start()
-
-    @property
-    def app(self) -> App:
-        assert self.core is not None
-        return self.core
 
     async def reply(self, record: Interaction, index: int = 0) -> Json:
         """The `index`-th message the bot answered an interaction with."""

@@ -3,19 +3,21 @@
 The real client logs in (`GET /users/@me`, `/oauth2/applications/@me`), asks `GET /gateway/bot`
 where the gateway is, connects to it, and gets HELLO; on IDENTIFY it gets READY and a
 GUILD_CREATE per guild, and heartbeats are acknowledged. Tests inject INTERACTION_CREATE
-events (slash commands, autocomplete, button clicks) and read what the bot did: interaction
+events (slash commands, autocomplete, button clicks, form submits, in the server channel or
+in a member's DM) and read what the bot did: interaction
 callbacks, followups, edits, channel messages and DMs, all recorded in order.
 
 It checks what Discord checks and the adapter must respect: an interaction is acknowledged
 once (a second callback gets 40060) and within 3 s (late ones are recorded in `late`);
 content ≤ 2,000 characters, embeds ≤ 4,096 description / 6,000 in all, ≤ 5 rows of ≤ 5
-buttons, labels ≤ 80, custom_id ≤ 100. A breach is answered 400 (50035) and recorded in
-`violations`, so a test can assert there were none.
+buttons, labels ≤ 80, custom_id ≤ 100; an ephemeral message is edited only through an
+interaction (the channel's endpoint answers 404), and a form (Modal) has a title ≤ 45.
+A breach is answered 400 (50035) and recorded in `violations`, so a test can assert there
+were none.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import json
@@ -26,6 +28,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.waiting import Watched
 
 Json = dict[str, Any]
 
@@ -121,6 +125,7 @@ class Interaction:
     followups: list[Json] = field(default_factory=list)
     message_id: str | None = None  # for a click: the message the button is on
     loading: bool = False  # deferred with "thinking…", not yet followed up
+    modal: Json | None = None  # the form the bot answered with (callback type 9)
 
     @property
     def acknowledged(self) -> bool:
@@ -150,8 +155,18 @@ def buttons(message: Json) -> list[Json]:
     return [c for row in message.get("components") or [] for c in row.get("components", [])]
 
 
-class FakeDiscord:
+def labels(message: Json) -> list[str]:
+    return [str(b.get("label")) for b in buttons(message)]
+
+
+def title(message: Json) -> str:
+    """The title of a message's first embed ("" without one)."""
+    return str(message["embeds"][0].get("title") or "") if message.get("embeds") else ""
+
+
+class FakeDiscord(Watched):
     def __init__(self, token: str = TOKEN) -> None:
+        super().__init__()
         self.token = token
         self.url = ""
         self.calls: list[Call] = []
@@ -171,7 +186,6 @@ class FakeDiscord:
         self.intents = 0  # as the last IDENTIFY asked
         self._sockets: list[web.WebSocketResponse] = []
         self._seq = 0
-        self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -198,17 +212,6 @@ class FakeDiscord:
     def add_member(self, member: Member) -> Member:
         self.members[member.id] = member
         return member
-
-    async def wait_for(self, predicate: Callable[[], Any], within: float = 30.0) -> Any:
-        """Wait until predicate() is truthy (re-checked after everything the bot does)."""
-        async with asyncio.timeout(within), self._changed:
-            while not (value := predicate()):
-                await self._changed.wait()
-            return value
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
 
     @property
     def connected(self) -> bool:
@@ -429,6 +432,26 @@ class FakeDiscord:
         labels = [b.get("label") for b in buttons(message)]
         raise AssertionError(f"no button {label!r} in {labels}")
 
+    async def submit(self, user: Member, form: Interaction, *values: str) -> Interaction:
+        """A member fills in the form (Modal) the bot answered `form` with, one value per
+        text input in order, and sends it as Discord does (each input in its Label)."""
+        modal = await self.wait_for(lambda: form.modal)
+        inputs = [
+            c["component"] if c["type"] == 18 else c["components"][0] for c in modal["components"]
+        ]
+        fields = [
+            {"type": 18, "component": {"type": 4, "custom_id": i["custom_id"], "value": value}}
+            for i, value in zip(inputs, values, strict=True)
+        ]
+        data = {"custom_id": modal["custom_id"], "components": fields}
+        record, payload = self._interaction(5, user, form.channel_id, data)
+        await self.push("INTERACTION_CREATE", payload)
+        return record
+
+    def dm_channel(self, user: Member) -> int:
+        """The member's DM channel with the bot (a slash command there has no server)."""
+        return self.dm_channels.setdefault(user.id, int(snowflake()))
+
     def attach(self, name: str, content: bytes, size: int | None = None) -> Json:
         """An uploaded file as it appears in an interaction's resolved data."""
         attachment_id = snowflake()
@@ -461,6 +484,13 @@ class FakeDiscord:
             return replies if len(replies) >= count else None
 
         return await self.wait_for(done)  # type: ignore[no-any-return]
+
+    async def edited(self, message: Json, test: Callable[[Json], bool]) -> Json:
+        """The message once `test` holds for it as last edited (e.g. by a click on it)."""
+        current = self.messages
+        return await self.wait_for(  # type: ignore[no-any-return]
+            lambda: test(current[message["id"]]) and current[message["id"]]
+        )
 
     async def wait_message(self, channel_id: int, seen: int) -> Json:
         """The first message in `channel_id` after the first `seen` ones."""
@@ -547,7 +577,7 @@ class FakeDiscord:
                 return self._new_message(channel, body, BOT_ID), 200
             case "PATCH", ["channels", _, "messages", message_id]:
                 target = self.messages.get(message_id)
-                if target is None:
+                if target is None or target["flags"] & EPHEMERAL:  # only through interactions
                     raise ApiError(404, 10008, "Unknown Message")
                 self._edit(target, body)
                 return target, 200
@@ -626,6 +656,10 @@ class FakeDiscord:
         elif kind == 7 and record.message_id in self.messages:  # edit the clicked message
             self._edit(self.messages[record.message_id], data)
             resource = {"type": kind, "message": self.messages[record.message_id]}
+        elif kind == 9:  # a form (Modal): its title and inputs are checked like Discord does
+            if len(data.get("title", "")) > 45 or not 1 <= len(data.get("components", [])) <= 5:
+                self._violation(f"modal {data.get('title')!r}")
+            record.modal = data
         elif kind == 8:  # autocomplete choices
             choices = data.get("choices", [])
             if len(choices) > 25:

@@ -201,3 +201,29 @@ async def test_tutor_daily_sweep_sends_through_discord_over_rest(
     assert not fake.identifies  # no gateway needed to send
     assert await daily_sweep(settings, due + timedelta(seconds=2)) == 0
     assert len(fake.dms(alice.id)) == 1 and len(fake.channel(OTHER_CHANNEL_ID)) == 1
+
+
+def me(**values: str) -> list[Json]:
+    options = [{"name": k, "type": 3, "value": v} for k, v in values.items()]
+    return [{"name": "me", "type": 1, "options": options}]
+
+
+async def test_daily_me_takes_a_city_and_offers_a_time_picker(
+    bot: Harness, fake: FakeDiscord, alice: Member
+) -> None:
+    picker = await bot.reply(await fake.slash(alice, "daily", me()))
+    assert picker["flags"] & EPHEMERAL and "pick a time below" in message_text(picker)
+    assert [b["label"] for b in buttons(picker)][:3] == ["07:00", "08:00", "09:00"]
+
+    await fake.click_label(alice, picker, "08:00")  # the picker says the new setting
+    set_at_8 = await fake.edited(picker, lambda m: "**08:00**" in message_text(m))
+    assert not buttons(set_at_8)
+
+    city = await bot.notice(await fake.slash(alice, "daily", me(zone="sao paulo")))
+    assert "**08:00** (America/Sao_Paulo)" in city  # a city alone keeps the time
+    both = await bot.notice(await fake.slash(alice, "daily", me(time="7:15", zone="New York")))
+    assert "**07:15** (America/New_York)" in both
+    unknown = await bot.notice(await fake.slash(alice, "daily", me(zone="Atlantis")))
+    assert "I do not know the place 'Atlantis'" in unknown and "Berlin" in unknown
+    setting = await bot.app.tutor.daily_setting(UserRef("discord", str(alice.id)))
+    assert (setting.time, setting.timezone) == ("07:15", "America/New_York")  # kept

@@ -8,14 +8,13 @@ buttons by queueing updates; tests then wait on what the bot does, never on time
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import yaml
@@ -28,6 +27,7 @@ from bot.config import Settings
 from bot.tutor import Tutor
 from bot.views import UserRef
 from tests.conftest import MINIPACK, settings_for
+from tests.harness import Restartable
 from tests.telegram.fake_bot_api import FakeBotAPI, Json, chat_json
 
 TOKEN = "424242:AAF-test-token-that-must-never-be-logged"
@@ -96,7 +96,6 @@ def is_multi(message: Json) -> bool:
 
 
 _message_ids = itertools.count(10_000)
-T = TypeVar("T")
 
 
 @dataclass
@@ -197,7 +196,7 @@ class Student:
 
 
 @dataclass
-class Harness:
+class Harness(Restartable):
     """The bot under test: fake server + core + Application, restartable on the same DB."""
 
     fake: FakeBotAPI
@@ -213,18 +212,6 @@ class Harness:
         self.application = build_application(self.core, self.settings, rate_limiter=limiter)
         self._stack = AsyncExitStack()
         await self._stack.enter_async_context(running(self.application, self.settings))
-
-    async def stop(self) -> None:
-        if self._stack is not None:
-            await self._stack.aclose()
-            self._stack = None
-        if self.core is not None:
-            await self.core.close()
-            self.core = None
-
-    async def restart(self) -> None:
-        await self.stop()
-        await self.start()
 
     @property
     def tutor(self) -> Tutor:
@@ -336,12 +323,3 @@ def bob(fake: FakeBotAPI) -> Student:
 @pytest.fixture
 def admin(fake: FakeBotAPI) -> Student:
     return Student(fake, ADMIN_ID, "Ada")
-
-
-async def eventually(check: Callable[[], Awaitable[T]], within: float = 30.0) -> T:
-    """Wait until the async check returns something truthy: for state in the database,
-    which no call to the fake announces, so it is polled (never a fixed sleep)."""
-    async with asyncio.timeout(within):
-        while not (value := await check()):  # noqa: ASYNC110 - polling a database, no event
-            await asyncio.sleep(0.02)
-        return value

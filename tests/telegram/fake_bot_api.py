@@ -30,6 +30,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.waiting import Watched
+
 BOT_ID = 7000
 BOT_USERNAME = "saa_tutor_bot"
 MESSAGE_LIMIT = 4096
@@ -93,7 +95,7 @@ class Fault:
 
 
 @dataclass
-class FakeBotAPI:
+class FakeBotAPI(Watched):
     token: str = field(repr=False)
     calls: list[Call] = field(default_factory=list)
     messages: dict[tuple[int, int], Json] = field(default_factory=dict)
@@ -111,6 +113,7 @@ class FakeBotAPI:
     chat_roles: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        Watched.__init__(self)
         self.too_many = 0  # 429s answered because of the rate limit
         self.down = False
         self._bucket: _Bucket | None = None
@@ -124,7 +127,6 @@ class FakeBotAPI:
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
-        self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._closing = False
         self.url = ""
@@ -222,13 +224,6 @@ class FakeBotAPI:
                 message["png"] = self.files[message["photo"][0]["file_id"]]
                 out.append(message)
         return out
-
-    async def wait_for(self, predicate: Callable[[], Any], within: float = 30.0) -> Any:
-        """Wait until predicate() is truthy (re-checked after every call the bot makes)."""
-        async with asyncio.timeout(within), self._changed:
-            while not (value := predicate()):
-                await self._changed.wait()
-            return value
 
     # -- HTTP ----------------------------------------------------------------------------
     async def _api(self, request: web.Request) -> web.StreamResponse:

@@ -14,9 +14,9 @@ from tests.telegram.conftest import (
     Student,
     ask_id_of,
     bot_settings,
-    eventually,
 )
 from tests.telegram.fake_bot_api import FakeBotAPI
+from tests.waiting import eventually
 
 
 async def test_a_blocked_user_is_marked_inactive(bot: Harness, alice: Student) -> None:

@@ -11,8 +11,9 @@ import pytest
 
 from adapters.telegram.app import TelegramConfigError, build_application
 from bot.config import Settings
-from tests.telegram.conftest import Harness, Student, bot_settings, eventually
+from tests.telegram.conftest import Harness, Student, bot_settings
 from tests.telegram.fake_bot_api import FakeBotAPI
+from tests.waiting import eventually
 
 SECRET = "webhook-Secret_42"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
