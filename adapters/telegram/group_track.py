@@ -21,7 +21,7 @@ from adapters.telegram.handlers import Context, TelegramApp, group_key, is_group
 from bot.chat_tracks import ChatTracks
 
 ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-TRACK_BUTTONS = r"^k:[^/]+/"
+TRACK_BUTTONS = r"^(tr|k):[^/]+/"  # tr: now; k: on menus sent before tr: existed
 
 
 class _InGroup(CallbackQueryHandler):  # type: ignore[type-arg]
