@@ -91,6 +91,11 @@ class ConceptProgress:
         return (self.answers - self.wrong) / self.answers if self.answers else 0.0
 
 
+# A range wider than this (in points) says too little to call it either way: a first
+# answer gives about 13-80 %.
+TOO_WIDE = 40
+
+
 @dataclass(frozen=True)
 class Readiness:
     """Predicted exam score in percent with a 95% range (see docs/progress.md)."""
@@ -102,6 +107,8 @@ class Readiness:
 
     @property
     def verdict(self) -> str:
+        if self.high - self.low > TOO_WIDE:
+            return "too early to tell: answer more questions in every domain"
         if self.low >= self.pass_percent:
             return "likely to pass"
         if self.high < self.pass_percent:

@@ -102,6 +102,15 @@ def test_readiness_weights_domains_by_blueprint() -> None:
     assert readiness([DomainProgress("a", "A", 1, 0, 0, 0, 0)], 65) is None  # nothing seen
 
 
+def test_readiness_after_a_few_answers_is_too_early_to_tell() -> None:
+    first = readiness([DomainProgress("a", "A", 100, 1, 0, 1, 0)], 72)
+    assert first is not None and first.verdict.startswith("too early to tell")
+    many = readiness([DomainProgress("a", "A", 100, 200, 190, 200, 190)], 72)
+    assert many is not None and many.verdict == "likely to pass"
+    short = readiness([DomainProgress("a", "A", 100, 200, 20, 200, 20)], 72)
+    assert short is not None and short.verdict == "not yet at the pass mark"
+
+
 def test_chart_png_is_valid() -> None:
     report = build_report(make_bank(), ["p"], _facts(), Streak(0, 0, None), TODAY, TODAY)
     png = render_png(chart_numbers(report))
