@@ -264,9 +264,10 @@ async def daily_sweep(settings: Settings, at: datetime | None) -> int:
                 await sessions.enter_async_context(rest_session(client, token))
                 channels["discord"] = channel(DiscordNotifier(client), settings.discord_daily_rate)
                 posters["discord"] = DiscordChannelPoster(client)
-            work: DailySweeper | WithChannels = sweeper(app, channels)
+            plain = sweeper(app, channels)
+            work: DailySweeper | WithChannels = plain
             if posters:
-                work = WithChannels(work, channel_dailies(app, posters))
+                work = WithChannels(plain, channel_dailies(app, posters))
             report = await work.sweep(at or utcnow())
         print(report.line())
         return 0

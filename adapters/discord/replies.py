@@ -37,9 +37,8 @@ def guarded(
     follow a deferral), quickly."""
 
     def decorate(handler: Handler[S, P]) -> Handler[S, P]:
-        @functools.wraps(handler)
         async def run(
-            self: S, interaction: discord.Interaction[Any], *args: P.args, **kwargs: P.kwargs
+            self: S, interaction: discord.Interaction[Any], /, *args: P.args, **kwargs: P.kwargs
         ) -> None:
             try:
                 if defer and not interaction.response.is_done():
@@ -51,6 +50,7 @@ def guarded(
                 log.exception("interaction %s failed", _describe(interaction))
                 await tell(interaction, APOLOGY)
 
+        functools.update_wrapper(run, handler)  # not @wraps: that types it as functools' _Wrapped
         return run
 
     return decorate

@@ -121,6 +121,7 @@ class ExamHandlers:
             return
         message = query.message if isinstance(query.message, Message) else None
         ref = user_ref(query.from_user)
+        markup: InlineKeyboardMarkup | None
         if match := _ANSWER.fullmatch(query.data):
             step = await self.exams.answer(ref, int(match.group(1)), match.group(2))
             if isinstance(step, ExamQuestion):

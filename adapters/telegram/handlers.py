@@ -391,8 +391,12 @@ class Handlers:
                 await _edit(message, text, message.reply_markup)
             return
         markup = keyboards.feedback(fb)
-        answered = message is not None and message.text
-        if answered and await _edit(message, render.answered(_html_of(message), fb), markup):
+        answered = message is not None and bool(message.text)
+        if (
+            message is not None
+            and answered
+            and await _edit(message, render.answered(_html_of(message), fb), markup)
+        ):
             return
         # The question message is gone (or too old to edit): the explanation on its own.
         target = message.chat.id if message is not None else query.from_user.id

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
+from telegram.ext import ExtBot
 
 from adapters.telegram import keyboards, render
 from adapters.telegram.ratelimit import BULK
@@ -20,7 +21,7 @@ from bot.views import QuestionView
 class TelegramNotifier:
     platform = "telegram"
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: ExtBot[Any]) -> None:  # ExtBot: it takes rate_limit_args
         self.bot = bot
 
     async def send_question(self, external_id: str, view: QuestionView) -> str:

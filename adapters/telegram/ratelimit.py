@@ -216,7 +216,7 @@ class RetryingRateLimiter(BaseRateLimiter[SendClass]):
         delay = self.backoff
         failures = timeouts = seen_429 = 0
         while True:
-            if throttled:
+            if chat_id is not None and throttled:
                 await self._throttle(chat_id, send)
             try:
                 return await callback(*args, **kwargs)
