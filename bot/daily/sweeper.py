@@ -162,7 +162,7 @@ class DailySweeper:
                     tracks.questions(bank, track), tracks.domains(bank, track), self.rng
                 )
                 pickers[track] = picker
-            question = picker.choose(state.reviews, state.domain_counts, now)
+            question = picker.choose(state.reviews, state.due, state.domain_counts, now)
             if question is None:
                 return None
             order = list(range(len(question.options)))
