@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App
 from bot.errors import AllSeen, TutorError
+from bot.ports import ConceptDue
 from bot.store import migrate
 from bot.store.db import make_engine
-from bot.ports import ConceptDue
 from bot.store.models import Ask, Attempt, ConceptCard, DomainCount, Question, User
 from bot.views import UserRef
 from tests.asking import next_question

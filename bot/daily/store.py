@@ -407,9 +407,7 @@ class DailyStore:
         return {i: (q, tuple(int(x) for x in order.split(","))) for i, q, order in rows}
 
     @staticmethod
-    def _user_states(
-        conn: Connection, user_ids: list[int], now: datetime
-    ) -> dict[int, UserState]:
+    def _user_states(conn: Connection, user_ids: list[int], now: datetime) -> dict[int, UserState]:
         # No cards: the picker reads how each question went and which concepts are due.
         reviews: dict[int, list[ReviewState]] = defaultdict(list)
         query = select(

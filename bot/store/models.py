@@ -428,6 +428,8 @@ class Exam(Base):
     position: Mapped[int] = mapped_column(Integer)
     slots: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     correct: Mapped[int] = mapped_column(Integer)
+
+
 class QuestionReport(Base):
     """A student's report that a question is wrong, unclear, outdated or has a typo."""
 

@@ -305,9 +305,16 @@ class SqlStore:
             "user_id": user_id, "limit": recent, "since": self._instant(since),
             "now": self._instant(when),
         }  # fmt: skip
-        for kind, question, at, last_correct, last_seen_at, pos, pack, concept in (
-            self._practice_rows.rows(conn, params)
-        ):
+        for (
+            kind,
+            question,
+            at,
+            last_correct,
+            last_seen_at,
+            pos,
+            pack,
+            concept,
+        ) in self._practice_rows.rows(conn, params):
             if kind == 0:
                 reviews.append(ReviewState(question, bool(last_correct), utc(last_seen_at)))
             elif kind == 1:
@@ -359,8 +366,11 @@ class SqlStore:
         if self.sql.dialect == "postgresql":
             params["v_cards"] = [
                 {
-                    "pack": c.pack, "concept": c.concept, "card": c.card,
-                    "due": c.due.isoformat(), "prev": c.prev_card,
+                    "pack": c.pack,
+                    "concept": c.concept,
+                    "card": c.card,
+                    "due": c.due.isoformat(),
+                    "prev": c.prev_card,
                 }  # fmt: skip
                 for c in record.cards
             ]
@@ -374,8 +384,12 @@ class SqlStore:
                 self.sql.upsert_card,
                 [
                     {
-                        **params, "v_pack": c.pack, "v_concept": c.concept, "v_card": c.card,
-                        "v_due": c.due, "v_prev": c.prev_card,
+                        **params,
+                        "v_pack": c.pack,
+                        "v_concept": c.concept,
+                        "v_card": c.card,
+                        "v_due": c.due,
+                        "v_prev": c.prev_card,
                     }  # fmt: skip
                     for c in record.cards
                 ],

@@ -427,19 +427,38 @@ class Statements:
         given = (
             func.json_to_recordset(V_CARDS)
             .table_valued(
-                column("pack", String()), column("concept", String()), column("card", JSON()),
-                column("due", postgresql.TIMESTAMP(timezone=True)), column("prev", JSON()),
+                column("pack", String()),
+                column("concept", String()),
+                column("card", JSON()),
+                column("due", postgresql.TIMESTAMP(timezone=True)),
+                column("prev", JSON()),
             )  # fmt: skip
             .render_derived(name="given", with_types=True)
         )
         card_upsert = postgresql.insert(CARDS)
         cards = (
             card_upsert.from_select(
-                ["user_id", "pack_id", "concept", "card", "due", "last_question_id",
-                 "last_seen_at", "ask_id", "prev_card"],
+                [
+                    "user_id",
+                    "pack_id",
+                    "concept",
+                    "card",
+                    "due",
+                    "last_question_id",
+                    "last_seen_at",
+                    "ask_id",
+                    "prev_card",
+                ],
                 select(
-                    V_USER, given.c.pack, given.c.concept, given.c.card, given.c.due, V_QUESTION,
-                    V_AT, V_ASK, given.c.prev,
+                    V_USER,
+                    given.c.pack,
+                    given.c.concept,
+                    given.c.card,
+                    given.c.due,
+                    V_QUESTION,
+                    V_AT,
+                    V_ASK,
+                    given.c.prev,
                 ).where(select(attempt.c.id).exists()),
             )  # fmt: skip
             .on_conflict_do_update(

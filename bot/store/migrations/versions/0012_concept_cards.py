@@ -82,8 +82,12 @@ def _answers(conn: sa.Connection) -> Iterator[Any]:
         after = users[-1]
         query = (
             sa.select(
-                _attempts.c.user_id, _attempts.c.ask_id, _attempts.c.question_id,
-                _attempts.c.correct, _attempts.c.answered_at, _questions.c.pack_id,
+                _attempts.c.user_id,
+                _attempts.c.ask_id,
+                _attempts.c.question_id,
+                _attempts.c.correct,
+                _attempts.c.answered_at,
+                _questions.c.pack_id,
                 _questions.c.concepts,
             )  # fmt: skip
             .join(_questions, _questions.c.id == _attempts.c.question_id)
@@ -164,9 +168,15 @@ def upgrade() -> None:
             sa.insert(_cards),
             [
                 {
-                    "user_id": r["user_id"], "pack_id": r["key"][0], "concept": r["key"][1],
-                    "card": r["card"], "due": r["due"], "last_question_id": r["question_id"],
-                    "last_seen_at": r["at"], "ask_id": r["ask_id"], "prev_card": r["prev"],
+                    "user_id": r["user_id"],
+                    "pack_id": r["key"][0],
+                    "concept": r["key"][1],
+                    "card": r["card"],
+                    "due": r["due"],
+                    "last_question_id": r["question_id"],
+                    "last_seen_at": r["at"],
+                    "ask_id": r["ask_id"],
+                    "prev_card": r["prev"],
                 }  # fmt: skip
                 for r in rows
             ],
