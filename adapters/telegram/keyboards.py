@@ -144,8 +144,6 @@ def domains(options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
         for domain, label in options
     ]
     return InlineKeyboardMarkup(_rows(buttons, 2))
-
-
 def report_reasons(ask_id: int) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(label, callback_data=ReportReason(ask_id, code).data())

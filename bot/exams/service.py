@@ -168,7 +168,9 @@ class Exams:
     async def finished_summaries(self, ref: UserRef) -> list[progress.ExamSummary]:
         """The user's finished exams as `/stats` lists them (newest first)."""
         done = [s for s in await self.history(ref) if s.status in ("finished", "expired")]
-        return [progress.ExamSummary(s.started_at, s.title, s.percent, s.passed) for s in done]
+        return [
+            progress.ExamSummary(s.started_at, s.title, s.percent, s.passed) for s in done
+        ]
 
     async def tick(self, now: datetime | None = None) -> int:
         """Expire running exams past their deadline (the scheduler's job calls this)."""
