@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.confidence import Confidence
 from bot.config import Settings
 from bot.content.importer import has_content, import_paths
 from bot.exams.service import Exams
@@ -15,6 +16,7 @@ from bot.open_question import OpenQuestions
 from bot.progress import Progress
 from bot.reports import Reports
 from bot.store import migrate
+from bot.store.confidence import SqlConfidence
 from bot.store.db import make_engine
 from bot.store.exams import SqlExamStore
 from bot.store.games import SqlGameStore
@@ -42,8 +44,10 @@ class App:
     exams: Exams
     reports: Reports = field(init=False)
     open_questions: OpenQuestions = field(init=False)
+    confidence: Confidence = field(init=False)
 
     def __post_init__(self) -> None:
+        self.confidence = Confidence(self.tutor, SqlConfidence(self.store.db, self.store.sql))
         self.reports = Reports(self.tutor, SqlReports(self.store.db))
         self.open_questions = OpenQuestions(self.tutor, SqlSkips(self.store.db))
 

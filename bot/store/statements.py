@@ -367,11 +367,11 @@ class Statements:
         self.set_confidence = (
             update(ATTEMPTS)
             .where(
-                ATTEMPTS.c.ask_id == bindparam("ask_id"),
-                ATTEMPTS.c.user_id == user,
+                ATTEMPTS.c.ask_id == V_ASK,
+                ATTEMPTS.c.user_id == V_USER,
                 ATTEMPTS.c.confidence.is_(None),
             )
-            .values(confidence=bindparam("confidence"))
+            .values(confidence=bindparam("v_said"))
         )
         self.redo_card = (
             update(CARDS)
