@@ -1,4 +1,4 @@
-""""Sure / unsure" after a right answer: Unsure turns that answer's reviews of its concepts
+""" "Sure / unsure" after a right answer: Unsure turns that answer's reviews of its concepts
 from Good into Hard, so they come back sooner; Sure keeps Good. Said once per answer.
 
 The answer path stores, on each concept card it reviews, the card before the review and the

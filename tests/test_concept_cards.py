@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select
 
 from bot import learning
 from bot.app import App
-from bot.confidence import NoSuchAnswer, NotRight, NothingAnswered
+from bot.confidence import NoSuchAnswer, NothingAnswered, NotRight
 from bot.store import migrate
 from bot.store.models import Ask, Attempt, ConceptCard, Review
 from bot.views import QuestionView, UserRef
@@ -68,7 +68,12 @@ def _replayed(answers: list[tuple[int, int, bool, datetime]], concepts: dict[int
             rating = Rating.Good if correct else Rating.Again
             card = learning.review(before[0] if before else None, question, rating, at)
             cards[concept] = (
-                dict(card.to_dict()), card.due, question, at, ask, before[0] if before else None
+                dict(card.to_dict()),
+                card.due,
+                question,
+                at,
+                ask,
+                before[0] if before else None,
             )
     return cards
 
