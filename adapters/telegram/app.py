@@ -133,7 +133,9 @@ def build_application(
         .post_init(post_init)
         .build()
     )
-    handlers = Handlers(core.tutor, admins, core.games, core.reports, core.open_questions)
+    handlers = Handlers(
+        core.tutor, admins, core.games, core.reports, core.open_questions, core.confidence
+    )
     GroupGames(core.games).register(application)  # before the private-chat handlers
     ProgressHandlers(core.progress).register(application)  # /stats, /misses and their buttons
     ExamHandlers(core.exams).register(application)  # before the general button handler

@@ -18,6 +18,7 @@ question), so buttons keep working across restarts and forged data is refused by
     sk:<ask>            skip that open question (kept as skipped) and ask a new one
     rp:<ask>            "⚑ Report" under feedback: offers the reasons
     rr:<ask>:<reason>   report the ask's question for that reason
+    cf:<ask>:s|u        "Sure" / "Unsure" under the feedback of a right answer
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _DAILY_TIME = re.compile(r"dt:([01]\d|2[0-3])([0-5]\d)")
 _SKIP = re.compile(r"sk:(\d{1,18})")
 _REPORT = re.compile(r"rp:(\d{1,18})")
 _REASON = re.compile(r"rr:(\d{1,18}):([a-z]{1,12})")
+_CONFIDENT = re.compile(r"cf:(\d{1,18}):([su])")
 _QUIZ_ON = re.compile(r"q:([a-z0-9-]{1,60})")
 _CATALOGUE = re.compile(r"k(?::(\d{1,3})(?::(\d{1,3}))?)?")
 
@@ -147,8 +149,18 @@ class Skip:
         return _checked(f"sk:{self.ask_id}")
 
 
+@dataclass(frozen=True)
+class Confident:
+    ask_id: int
+    sure: bool
+
+    def data(self) -> str:
+        return _checked(f"cf:{self.ask_id}:{'s' if self.sure else 'u'}")
+
+
 Action = (
-    Skip
+    Confident
+    | Skip
     | DailyTime
     | DailyLocation
     | Answer
@@ -196,6 +208,8 @@ def parse(data: str | None) -> Action | None:
         return Report(int(match.group(1)))
     if match := _REASON.fullmatch(data):
         return ReportReason(int(match.group(1)), match.group(2))
+    if match := _CONFIDENT.fullmatch(data):
+        return Confident(int(match.group(1)), match.group(2) == "s")
     if match := _QUIZ_ON.fullmatch(data):
         return QuizOn(match.group(1))
     if match := _CATALOGUE.fullmatch(data):
