@@ -14,7 +14,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.content.importer import ImportRefused, import_paths, import_text
-from bot.ports import AnswerContext, AnswerRecord
 from bot.store import migrate
 from bot.store.db import make_engine
 from bot.store.models import Attempt, Blueprint, Domain, Question
@@ -212,11 +211,29 @@ async def test_migration_0004_keeps_history_and_old_packs_unchanged(db_url: str)
             ).one()
             qid = await conn.scalar(sa.text("SELECT id FROM questions WHERE slug = 'kms-rotation'"))
         ask = await store.create_ask(user.id, None, qid, (0, 1, 2), "practice", NOW)
-
-        def decide(context: AnswerContext) -> AnswerRecord:
-            return AnswerRecord(ask, user.id, qid, domain, (0,), True, NOW, {}, NOW)
-
-        assert await store.answer(ask, user.id, decide)
+        # The answer as the store of 0003 wrote it: attempt, per-question card, counters.
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO attempts (ask_id, user_id, question_id, domain_id, chosen,"
+                    " correct, answered_at) VALUES (:a, :u, :q, :d, '0', :c, :t)"
+                ),
+                {"a": ask, "u": user.id, "q": qid, "d": domain, "c": True, "t": NOW},
+            )
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO reviews (user_id, question_id, card, due, last_correct,"
+                    " last_seen_at, answers, wrong) VALUES (:u, :q, '{}', :t, :c, :t, 1, 0)"
+                ),
+                {"u": user.id, "q": qid, "c": True, "t": NOW},
+            )
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO domain_counts (user_id, pack_id, domain_id, answered, correct)"
+                    " SELECT :u, pack_id, :d, 1, 1 FROM questions WHERE id = :q"
+                ),
+                {"u": user.id, "q": qid, "d": domain},
+            )
 
         await migrate.upgrade(engine)
         async with engine.connect() as conn:
