@@ -113,12 +113,13 @@ def _due_concepts(
 ) -> list[tuple[str, int]]:
     """The candidates' concepts whose cards have come due, earliest first, each with the
     key of the question that last reviewed it."""
-    taught = {(q.pack, c) for q in candidates for c in q.concepts}
-    found = sorted(
-        (d.due, d.concept, d.last_question)
-        for d in due
-        if d.due <= now and (d.pack, d.concept) in taught
-    )
+    due = [d for d in due if d.due <= now]
+    if not due:
+        return []
+    # Another pack's cards are not this track's (concept slugs are per pack); a concept no
+    # candidate teaches any more finds no question below and is passed over.
+    packs = {q.pack for q in candidates}
+    found = sorted((d.due, d.concept, d.last_question) for d in due if d.pack in packs)
     return [(concept, last) for _due, concept, last in found]
 
 
