@@ -355,8 +355,8 @@ async def load_world(url: str, world: World, say: Callable[[str], None]) -> Worl
     say(
         f"loaded {world.users:,} users + 1 heavy, {world.days} days, {world.practice} practice"
         f"/day: {rows:,} asks and answers, {world.users * world.days:,} deliveries,"
-        f" {world.users * min(world.questions, world.per_user) + world.questions:,} questions"
-        f" answered per user, {len(world.concepts)} concept cards per user in"
+        f" {world.users * min(world.questions, world.per_user) + world.questions:,} question"
+        f" history rows, concept cards for the {len(world.concepts)} concepts of the bank in"
         f" {time.perf_counter() - t0:.0f} s ("
         + ", ".join(f"{k} {v:.0f} s" for k, v in spent.items() if v >= 0.5)
         + ")"
