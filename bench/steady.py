@@ -34,11 +34,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, make_url, text
+from sqlalchemy import Connection, func, make_url, select, text
 
 from bench.daily import fresh_database, postgres_reachable, settings
 from bot.app import App, start
 from bot.store.db import make_engine
+from bot.store.models import Ask
 from bot.views import QuestionView, UserRef
 
 DEFAULT_PG = os.environ.get("BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -75,6 +76,9 @@ class World:
     questions: int = 0  # filled in after the content import
     # (pack, concept, first question on it) for each concept of the bank, ditto
     concepts: tuple[tuple[str, str, int], ...] = ()
+    # Timing starts here: NOW, or in a kept world just after the asks of earlier runs
+    # (their questions are answered; the typed answer needs the newest ask to be open).
+    timed_from: datetime = NOW
 
     @property
     def key(self) -> str:
@@ -422,14 +426,23 @@ async def _holds(url: str, world: World) -> bool:
 
 async def reuse_world(url: str, world: World, say: Callable[[str], None]) -> World:
     """A kept world: migrated to today's schema (a migration may run here), not reloaded.
-    The answers earlier timing runs added stay (a few thousand, against millions)."""
+    The answers earlier timing runs added stay (a few thousand, against millions), and
+    this run is timed just after them (about a day later per earlier run)."""
     t0 = time.perf_counter()
     app = await start(settings(url))
     try:
         count = await app.store.db.read(
             lambda c: c.execute(text("SELECT count(*) FROM questions")).scalar_one()
         )
-        world = replace(world, questions=int(count), concepts=await _concepts(app))
+        latest = await app.store.db.read(
+            lambda c: c.execute(select(func.max(Ask.created_at))).scalar_one()
+        )
+        world = replace(
+            world,
+            questions=int(count),
+            concepts=await _concepts(app),
+            timed_from=max(NOW, latest + timedelta(minutes=1)),
+        )
     finally:
         await app.close()
     say(f"reusing the kept world of {world.users:,} users ({time.perf_counter() - t0:.1f} s)")
@@ -467,7 +480,7 @@ class Timed:
         self.app, self.world = app, world
         self.rng = random.Random(seed)
         self.timings = Timings()
-        self.clock = [NOW]
+        self.clock = [world.timed_from]
         app.tutor.clock = lambda: self.clock[0]
         users = self.rng.sample(range(1, world.users + 1), min(world.users, samples + 50))
         self.refs = [UserRef(PLATFORM, str(u), f"user {u}") for u in users]
@@ -495,11 +508,11 @@ class Timed:
         await timed("stats", tutor.stats(ref))
 
     async def sample(self, i: int) -> None:
-        self.clock[0] = NOW + timedelta(seconds=i)
+        self.clock[0] = self.world.timed_from + timedelta(seconds=i)
         await self.round(self.refs[i % len(self.refs)], self.timings)  # small worlds: again
 
     async def heavy_sample(self, i: int) -> None:
-        self.clock[0] = NOW + timedelta(days=1, seconds=i)
+        self.clock[0] = self.world.timed_from + timedelta(days=1, seconds=i)
         t, tutor = self.timings, self.app.tutor
         view = await t.time("heavy: next question", tutor.next_question(self.heavy))
         await t.time(
