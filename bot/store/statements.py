@@ -27,6 +27,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union_all,
     update,
 )
@@ -104,10 +105,10 @@ V_CARDS = bindparam("v_cards", type_=JSON())
 
 
 def question_concepts(dialect: str) -> Any:
-    """The concept slugs of QUESTIONS.c.concepts (a JSON array), as a one-column table."""
+    """The concept slugs of QUESTIONS.c.concepts (a JSON array), as a one-column table to
+    join after QUESTIONS (a function in FROM sees the tables before it on both databases)."""
     name = "json_array_elements_text" if dialect == "postgresql" else "json_each"
-    elements = getattr(func, name)(QUESTIONS.c.concepts).table_valued("value")
-    return select(elements.c.value)
+    return getattr(func, name)(QUESTIONS.c.concepts).table_valued("value").alias("q_concept")
 
 
 def count_answer(dialect: str, only_after: Any = None) -> Any:
@@ -143,9 +144,10 @@ class Statements:
             .where(ATTEMPTS.c.ask_id == ASKS.c.id, ATTEMPTS.c.user_id == user)
             .exists()
         )
-        # One row per concept card of the ask's question the user has (at least one row):
-        # the cards are found by their key (user, pack, concept), the question's concepts
-        # read from its JSON array.
+        # One row per concept of the ask's question (at least one row), with the user's card
+        # of it if any: each card found by its key (user, pack, concept), the concepts read
+        # from the question's JSON array.
+        concept = question_concepts(dialect)
         context = (
             select(
                 *ASK_COLUMNS,
@@ -158,12 +160,13 @@ class Statements:
                 USERS.c.streak_date,
             )
             .outerjoin(QUESTIONS, QUESTIONS.c.id == ASKS.c.question_id)
+            .outerjoin(concept, true())
             .outerjoin(
                 CARDS,
                 and_(
                     CARDS.c.user_id == user,
                     CARDS.c.pack_id == QUESTIONS.c.pack_id,
-                    CARDS.c.concept.in_(question_concepts(dialect)),
+                    CARDS.c.concept == concept.c.value,
                 ),
             )
             .outerjoin(DELIVERIES, DELIVERIES.c.ask_id == ASKS.c.id)
