@@ -139,11 +139,9 @@ class Statements:
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
         user: Any = bindparam("user_id")
-        answered = (
-            select(ATTEMPTS.c.id)
-            .where(ATTEMPTS.c.ask_id == ASKS.c.id, ATTEMPTS.c.user_id == user)
-            .exists()
-        )
+        # The user's answer to the ask, joined by the unique (ask_id, user_id) index: as an
+        # EXISTS beside the concepts' rows, PostgreSQL hashed all of the user's attempts.
+        mine = ATTEMPTS.alias("mine")
         # One row per concept of the ask's question (at least one row), with the user's card
         # of it if any: each card found by its key (user, pack, concept), the concepts read
         # from the question's JSON array.
@@ -151,7 +149,7 @@ class Statements:
         context = (
             select(
                 *ASK_COLUMNS,
-                answered.label("answered"),
+                mine.c.id.is_not(None).label("answered"),
                 CARDS.c.concept.label("c_concept"),
                 CARDS.c.card.label("c_card"),
                 DELIVERIES.c.local_date.label("daily_date"),
@@ -159,6 +157,7 @@ class Statements:
                 USERS.c.best_streak,
                 USERS.c.streak_date,
             )
+            .outerjoin(mine, and_(mine.c.ask_id == ASKS.c.id, mine.c.user_id == user))
             .outerjoin(QUESTIONS, QUESTIONS.c.id == ASKS.c.question_id)
             .outerjoin(concept, true())
             .outerjoin(
