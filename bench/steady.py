@@ -2,12 +2,17 @@
 
     python -m bench.steady [--backend sqlite|postgresql|both] [--users 50000] [--days 30]
                            [--practice 20] [--heavy 5000] [--small 1000] [--samples 1000]
+                           [--keep DIR]
 
 For each backend and each world (the small one, then the large one), a fresh database is
 loaded in bulk with SQL (no engine calls): users with a Telegram identity, `--days` days of
 daily deliveries, each with its daily ask answered, `--practice` practice asks and answers
-per user per day, the cards (reviews) those answers made, the per-domain counters, and one
-heavy user with `--heavy` answers. Then the real engine (`Tutor` on `SqlStore`) is timed,
+per user per day, what those answers left (per-question history, a concept card per concept
+of the questions answered), the per-domain counters, and one heavy user with `--heavy`
+answers (every question answered). With `--keep DIR` the loaded databases are kept (SQLite
+files in DIR, PostgreSQL databases `bench_steady_<shape>`) and a later run of the same
+shape reuses them instead of loading again (it migrates them first, and times just after
+the asks earlier runs added). Then the real engine (`Tutor` on `SqlStore`) is timed,
 one call at a time, on random users: next question, answer by button, ask, typed answer,
 /stats; and /stats and next question for the heavy user. Prints p50/p99 per operation and
 the ratio large/small of each, with the goals. On PostgreSQL it also measures answers/s
