@@ -340,6 +340,7 @@ async def run_chat(settings: Settings) -> int:
             exams=app.exams,
             daily=daily,
             opened=app.open_questions,
+            confidence=app.confidence,
         ).run()
     finally:
         await app.close()

@@ -2,12 +2,17 @@
 
     python -m bench.steady [--backend sqlite|postgresql|both] [--users 50000] [--days 30]
                            [--practice 20] [--heavy 5000] [--small 1000] [--samples 1000]
+                           [--keep DIR]
 
 For each backend and each world (the small one, then the large one), a fresh database is
 loaded in bulk with SQL (no engine calls): users with a Telegram identity, `--days` days of
 daily deliveries, each with its daily ask answered, `--practice` practice asks and answers
-per user per day, the cards (reviews) those answers made, the per-domain counters, and one
-heavy user with `--heavy` answers. Then the real engine (`Tutor` on `SqlStore`) is timed,
+per user per day, what those answers left (per-question history, a concept card per concept
+of the questions answered), the per-domain counters, and one heavy user with `--heavy`
+answers (every question answered). With `--keep DIR` the loaded databases are kept (SQLite
+files in DIR, PostgreSQL databases `bench_steady_<shape>`) and a later run of the same
+shape reuses them instead of loading again (it migrates them first, and times just after
+the asks earlier runs added). Then the real engine (`Tutor` on `SqlStore`) is timed,
 one call at a time, on random users: next question, answer by button, ask, typed answer,
 /stats; and /stats and next question for the heavy user. Prints p50/p99 per operation and
 the ratio large/small of each, with the goals. On PostgreSQL it also measures answers/s
@@ -27,16 +32,19 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, func, make_url, select, text
 
 from bench.daily import fresh_database, postgres_reachable, settings
 from bot.app import App, start
+from bot.store.db import make_engine
+from bot.store.models import Ask
 from bot.views import QuestionView, UserRef
 
 DEFAULT_PG = os.environ.get("BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -71,6 +79,16 @@ class World:
     practice: int  # practice answers per user per day
     heavy: int  # answers of the one heavy user (id users + 1)
     questions: int = 0  # filled in after the content import
+    # (pack, concept, first question on it) for each concept of the bank, ditto
+    concepts: tuple[tuple[str, str, int], ...] = ()
+    # Timing starts here: NOW, or in a kept world just after the asks of earlier runs
+    # (their questions are answered; the typed answer needs the newest ask to be open).
+    timed_from: datetime = NOW
+
+    @property
+    def key(self) -> str:
+        """Names a kept database (--keep): the world's shape."""
+        return f"{self.users}u_{self.days}d_{self.practice}p_{self.heavy}h"
 
     @property
     def heavy_id(self) -> int:
@@ -186,19 +204,33 @@ class Loader:
             " ORDER BY a.id"
         )
 
-    def reviews(self, lo: int, hi: int) -> None:
-        """A card for each question the user has answered (all of them, after a month)."""
-        card = json.dumps(CARD).replace("'", "''")
-        due = self.at(f"({self.w.days} * 86400 + ((u.i + q.i) % 10 - 5) * 86400)")
+    def reviews(self, lo: int, hi: int, answered: int | None = None) -> None:
+        """What happened to each question the user has answered (all of them, after a
+        month), and a concept card for each concept of those questions, half of them due."""
         u, uw = self.series("u", lo, hi)
         q, qw = self.series("q", 1, self.w.questions)
-        answered = min(self.w.questions, self.w.per_user)
+        answered = answered or min(self.w.questions, self.w.per_user)
         true = "true" if self.pg else "1"
         self.run(
-            "INSERT INTO reviews (user_id, question_id, card, due, last_correct, last_seen_at,"
-            " answers, wrong)"
-            f" SELECT u.i, q.i, '{card}', {due}, {true}, {self.at('0')}, 2, 1"
+            "INSERT INTO reviews (user_id, question_id, last_correct, last_seen_at, answers,"
+            " wrong)"
+            f" SELECT u.i, q.i, {true}, {self.at('0')}, 2, 1"
             f" FROM {u}, {q} WHERE {uw} AND {qw} AND q.i <= {answered} ORDER BY 1, 2"
+        )
+        if not self.w.concepts:
+            return
+        card = json.dumps(CARD).replace("'", "''")
+        concepts = " UNION ALL ".join(
+            f"SELECT {n} AS n, '{pack}' AS pack, '{concept}' AS concept, {first} AS first_q"
+            for n, (pack, concept, first) in enumerate(self.w.concepts)
+        )
+        due = self.at(f"({self.w.days} * 86400 + ((u.i + c.n) % 10 - 5) * 86400)")
+        self.run(
+            "INSERT INTO concept_cards (user_id, pack_id, concept, card, due, last_question_id,"
+            " last_seen_at, ask_id, prev_card)"
+            f" SELECT u.i, c.pack, c.concept, '{card}', {due}, c.first_q, {self.at('0')}, NULL,"
+            f" NULL FROM {u}, ({concepts}) AS c WHERE {uw} AND c.first_q <= {answered}"
+            " ORDER BY 1, 2, 3"
         )
 
     def deliveries(self, lo: int, hi: int) -> None:
@@ -254,6 +286,15 @@ def _sqlite_step(lite: sqlite3.Connection, step: Callable[[Loader], None], world
     lite.execute("COMMIT")
 
 
+async def _concepts(app: App) -> tuple[tuple[str, str, int], ...]:
+    """Each concept of the bank with the first question on it."""
+    first: dict[tuple[str, str], int] = {}
+    for question in sorted((await app.tutor.bank()).questions.values(), key=lambda q: q.key):
+        for concept in question.concepts:
+            first.setdefault((question.pack, concept), question.key)
+    return tuple((pack, concept, q) for (pack, concept), q in first.items())
+
+
 async def load_world(url: str, world: World, say: Callable[[str], None]) -> World:
     """Migrate, import the shipped bank, then bulk-load the world. Returns it with the
     number of questions filled in."""
@@ -265,7 +306,7 @@ async def load_world(url: str, world: World, say: Callable[[str], None]) -> Worl
         )
         count, first, last = n
         assert first == 1 and last == count, "question ids must be 1..n in a fresh database"
-        world = World(world.users, world.days, world.practice, world.heavy, int(count))
+        world = replace(world, questions=int(count), concepts=await _concepts(app))
         loader_steps: list[tuple[str, Callable[[Loader], None]]] = [("prepare", Loader.prepare)]
         for lo in range(1, world.users + 1, USER_CHUNK):
             hi = min(world.users, lo + USER_CHUNK - 1)
@@ -276,11 +317,14 @@ async def load_world(url: str, world: World, say: Callable[[str], None]) -> Worl
                 ("deliveries", lambda ld, lo=lo, hi=hi: ld.deliveries(lo, hi)),  # type: ignore[misc]
             ]
         heavy = world.heavy_id
+
+        def heavy_user(ld: Loader) -> None:
+            ld.users(heavy, heavy)
+            ld.heavy_user()
+            ld.reviews(heavy, heavy, ld.w.questions)  # every question answered
+
         loader_steps += [
-            (
-                "heavy user",
-                lambda ld: (ld.users(heavy, heavy), ld.heavy_user(), ld.reviews(heavy, heavy)),
-            ),
+            ("heavy user", heavy_user),
             ("counters", Loader.counters),
             ("finish", Loader.finish),
         ]
@@ -324,11 +368,93 @@ async def load_world(url: str, world: World, say: Callable[[str], None]) -> Worl
     say(
         f"loaded {world.users:,} users + 1 heavy, {world.days} days, {world.practice} practice"
         f"/day: {rows:,} asks and answers, {world.users * world.days:,} deliveries,"
-        f" {world.users * min(world.questions, world.per_user) + world.questions:,} cards in"
+        f" {world.users * min(world.questions, world.per_user) + world.questions:,} question"
+        f" history rows, concept cards for the {len(world.concepts)} concepts of the bank in"
         f" {time.perf_counter() - t0:.0f} s ("
         + ", ".join(f"{k} {v:.0f} s" for k, v in spent.items() if v >= 0.5)
         + ")"
     )
+    return world
+
+
+@asynccontextmanager
+async def world_database(
+    backend: str, args: argparse.Namespace, tmp: Path, world: World
+) -> AsyncIterator[tuple[str, bool]]:
+    """(URL, already loaded?): a fresh database, or with --keep the kept one for this
+    world's shape (created when missing, loaded if it does not hold the world yet)."""
+    if not args.keep:
+        async with fresh_database(backend, args.pg_url, tmp) as url:
+            yield url, False
+        return
+    if backend == "sqlite":
+        folder = Path(args.keep)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"steady_{world.key}.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        loaded = path.exists() and await _holds(url, world)
+        if path.exists() and not loaded:
+            path.unlink()  # a load that did not finish, or another world
+        yield url, loaded
+        return
+    name = f"bench_steady_{world.key}"
+    url = make_url(args.pg_url).set(database=name).render_as_string(hide_password=False)
+    admin = make_engine(args.pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            exists = await conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            )
+            loaded = bool(exists) and await _holds(url, world)
+            if exists and not loaded:
+                await conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            if not loaded:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+    yield url, loaded
+
+
+async def _holds(url: str, world: World) -> bool:
+    """Whether a kept database holds this world: its users and the heavy user's answers
+    (a load that stopped half-way has not counted the heavy user yet)."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            users = await conn.scalar(text("SELECT count(*) FROM users"))
+            heavy = await conn.scalar(
+                text("SELECT count(*) FROM domain_counts WHERE user_id = :u"),
+                {"u": world.heavy_id},
+            )
+        return users == world.users + 1 and bool(heavy)
+    except Exception:  # no tables yet, or another schema: load it again
+        return False
+    finally:
+        await engine.dispose()
+
+
+async def reuse_world(url: str, world: World, say: Callable[[str], None]) -> World:
+    """A kept world: migrated to today's schema (a migration may run here), not reloaded.
+    The answers earlier timing runs added stay (a few thousand, against millions), and
+    this run is timed just after them (about a day later per earlier run)."""
+    t0 = time.perf_counter()
+    app = await start(settings(url))
+    try:
+        count = await app.store.db.read(
+            lambda c: c.execute(text("SELECT count(*) FROM questions")).scalar_one()
+        )
+        latest = await app.store.db.read(
+            lambda c: c.execute(select(func.max(Ask.created_at))).scalar_one()
+        )
+        world = replace(
+            world,
+            questions=int(count),
+            concepts=await _concepts(app),
+            timed_from=max(NOW, latest + timedelta(minutes=1)),
+        )
+    finally:
+        await app.close()
+    say(f"reusing the kept world of {world.users:,} users ({time.perf_counter() - t0:.1f} s)")
     return world
 
 
@@ -363,7 +489,7 @@ class Timed:
         self.app, self.world = app, world
         self.rng = random.Random(seed)
         self.timings = Timings()
-        self.clock = [NOW]
+        self.clock = [world.timed_from]
         app.tutor.clock = lambda: self.clock[0]
         users = self.rng.sample(range(1, world.users + 1), min(world.users, samples + 50))
         self.refs = [UserRef(PLATFORM, str(u), f"user {u}") for u in users]
@@ -391,11 +517,11 @@ class Timed:
         await timed("stats", tutor.stats(ref))
 
     async def sample(self, i: int) -> None:
-        self.clock[0] = NOW + timedelta(seconds=i)
+        self.clock[0] = self.world.timed_from + timedelta(seconds=i)
         await self.round(self.refs[i % len(self.refs)], self.timings)  # small worlds: again
 
     async def heavy_sample(self, i: int) -> None:
-        self.clock[0] = NOW + timedelta(days=1, seconds=i)
+        self.clock[0] = self.world.timed_from + timedelta(days=1, seconds=i)
         t, tutor = self.timings, self.app.tutor
         view = await t.time("heavy: next question", tutor.next_question(self.heavy))
         await t.time(
@@ -453,22 +579,30 @@ async def answers_per_second(url: str, world: World, n: int, seed: int) -> tuple
         context = sql.answer_context.compile(dialect=dialect)
         write = sql.store_answer.compile(dialect=dialect)
         asks = [(u, v) for u, v in zip(users[n:], views[n:], strict=True)]
+        bank = await app.tutor.bank()
     finally:
         await app.close()
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
         read_stmt = await conn.prepare(context.string)
         write_stmt = await conn.prepare(write.string)
-        card = json.dumps(CARD)
         order = list(write.positiontup or [])
 
         async def floor_answer(user: int, view: QuestionView) -> None:
             row = await read_stmt.fetchrow(user, view.ask_id)
             assert row is not None
+            question = bank.questions[row["question_id"]]
+            cards = json.dumps(
+                [
+                    {"pack": question.pack, "concept": c, "card": CARD,
+                     "due": NOW.isoformat(), "prev": CARD}
+                    for c in question.concepts
+                ]
+            )  # fmt: skip
             values = {
                 "v_ask": view.ask_id, "v_user": user, "v_question": row["question_id"],
                 "v_domain": "x", "v_chosen": "0", "v_correct": True, "v_right": 1,
-                "v_wrong": 0, "v_at": NOW, "v_card": card, "v_due": NOW,
+                "v_wrong": 0, "v_at": NOW, "v_cards": cards,
             }  # fmt: skip
             params = write.construct_params(values)
             await write_stmt.fetchrow(*(params[name] for name in order))
@@ -496,15 +630,19 @@ async def bench_backend(backend: str, args: argparse.Namespace, tmp: Path) -> bo
             return True
     say(f"load average at start: {load_avg()}")
     rates: tuple[float, float] | None = None
+    shapes = {n: World(n, args.days, args.practice, args.heavy) for n in (args.small, args.users)}
     async with (
-        fresh_database(backend, args.pg_url, tmp) as small_url,
-        fresh_database(backend, args.pg_url, tmp) as large_url,
+        world_database(backend, args, tmp, shapes[args.small]) as (small_url, small_loaded),
+        world_database(backend, args, tmp, shapes[args.users]) as (large_url, large_loaded),
     ):
         urls = {args.small: small_url, args.users: large_url}
+        loaded = {args.small: small_loaded, args.users: large_loaded}
         worlds: dict[int, World] = {}
         for users, url in urls.items():
-            world = World(users, args.days, args.practice, args.heavy)
-            worlds[users] = await load_world(url, world, say)
+            if loaded[users]:
+                worlds[users] = await reuse_world(url, shapes[users], say)
+            else:
+                worlds[users] = await load_world(url, shapes[users], say)
         say(f"timing the engine, both worlds in turns (load average {load_avg()})")
         t0 = time.perf_counter()
         results = await time_worlds(urls, worlds, args.samples, args.seed)
@@ -566,6 +704,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg-url", default=DEFAULT_PG)
     parser.add_argument("--tmp", help="folder for the SQLite files (default: a temp folder)")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the loaded databases (SQLite files in DIR; PostgreSQL databases named"
+        " bench_steady_<shape>) and reuse them when a later run asks for the same world",
+    )
     return parser.parse_args(argv)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.chat_tracks import ChatTracks
+from bot.confidence import Confidence
 from bot.config import Settings
 from bot.content.importer import has_content, import_paths
 from bot.exams.service import Exams
@@ -17,6 +18,7 @@ from bot.progress import Progress
 from bot.reports import Reports
 from bot.store import migrate
 from bot.store.chat_tracks import SqlChatTracks
+from bot.store.confidence import SqlConfidence
 from bot.store.db import make_engine
 from bot.store.exams import SqlExamStore
 from bot.store.games import SqlGameStore
@@ -45,9 +47,11 @@ class App:
     reports: Reports = field(init=False)
     open_questions: OpenQuestions = field(init=False)
     chat_tracks: ChatTracks = field(init=False)
+    confidence: Confidence = field(init=False)
 
     def __post_init__(self) -> None:
         self.chat_tracks = ChatTracks(self.tutor, SqlChatTracks(self.store.db))
+        self.confidence = Confidence(self.tutor, SqlConfidence(self.store.db, self.store.sql))
         self.reports = Reports(self.tutor, SqlReports(self.store.db))
         self.open_questions = OpenQuestions(self.tutor, SqlSkips(self.store.db))
 

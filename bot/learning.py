@@ -11,19 +11,38 @@ from typing import Any
 from fsrs import Card, Rating, Scheduler
 
 from bot.bank import DomainData, QuestionData
-from bot.ports import ReviewState
+from bot.ports import CardReview, ConceptDue, ReviewState
 
 # Fuzzing off: the same answers at the same times always give the same schedule.
 _SCHEDULER = Scheduler(enable_fuzzing=False)
 
 
-def review(card: dict[str, Any] | None, card_id: int, correct: bool, now: datetime) -> Card:
-    """The card after this answer: Good when right, Again when wrong."""
+def review(card: dict[str, Any] | None, card_id: int, rating: Rating, now: datetime) -> Card:
+    """The card after a review at `now` (a new card when `card` is None)."""
     current = Card.from_dict(card) if card else Card(card_id=card_id, due=now)  # type: ignore[arg-type]
-    updated, _log = _SCHEDULER.review_card(
-        current, Rating.Good if correct else Rating.Again, review_datetime=now
-    )
+    updated, _log = _SCHEDULER.review_card(current, rating, review_datetime=now)
     return updated
+
+
+def answer_rating(correct: bool) -> Rating:
+    """An answer's rating: Good when right, Again when wrong (Hard: right, but unsure)."""
+    return Rating.Good if correct else Rating.Again
+
+
+def review_concepts(
+    question: QuestionData,
+    cards: dict[str, dict[str, Any]],
+    rating: Rating,
+    now: datetime,
+) -> tuple[CardReview, ...]:
+    """Each concept of the question reviewed at `now` (`cards`: the concepts' cards so far,
+    by slug). The card id of a new card is the question's key, as before per concept."""
+    reviewed = []
+    for concept in dict.fromkeys(question.concepts):
+        before = cards.get(concept)
+        card = review(before, question.key, rating, now)
+        reviewed.append(CardReview(question.pack, concept, dict(card.to_dict()), card.due, before))
+    return tuple(reviewed)
 
 
 # A question is not asked again within this time while anything else is left.
@@ -41,6 +60,7 @@ class Choice:
 def choose_question(
     candidates: Sequence[QuestionData],
     reviews: Iterable[ReviewState],
+    due: Iterable[ConceptDue],
     recent: set[int],
     domains: dict[tuple[str, str], DomainData],
     now: datetime,
@@ -51,13 +71,13 @@ def choose_question(
 ) -> Choice | None:
     """The most useful practice question.
 
-    In order: a concept that has come due (spaced repetition), served as a *different*
-    question on that concept than the one answered (unseen ones first), unless the cap
-    (`reviews_left`, None: no cap) is spent or this slot mixes in new material (when
-    `mix_in_new` and an unseen question is left); then an
-    unseen question (its domain drawn by the blueprint's weights), then one answered wrong
-    last time, then the one seen longest ago. Questions just asked, or answered within
-    NO_REPEAT, are skipped while anything else is left.
+    In order: a concept whose card has come due (spaced repetition, `due`: the user's due
+    concept cards), served as a *different* question on that concept than the one that
+    last reviewed it (unseen ones first), unless the cap (`reviews_left`, None: no cap) is
+    spent or this slot mixes in new material (when `mix_in_new` and an unseen question is
+    left); then an unseen question (its domain drawn by the blueprint's weights), then one
+    answered wrong last time, then the one seen longest ago. Questions just asked, or
+    answered within NO_REPEAT, are skipped while anything else is left.
     """
     if not candidates:
         return None
@@ -73,12 +93,13 @@ def choose_question(
     unseen = [q for q in pool if q.key not in states]
     capped = reviews_left is not None and reviews_left <= 0
     if not capped and not (mix_in_new and unseen):
-        for concept, answered in _due_concepts(candidates, states, now):
-            found = _other_on_concept(concept, answered, pool, states)
+        pool_keys = {q.key for q in pool}
+        for concept, last in _due_concepts(candidates, due, now):
+            found = _other_on_concept(concept, last, pool, states)
             if found is not None:
                 return Choice(found, concept)
-            if answered in pool:
-                return Choice(answered, concept)
+            if last in pool_keys:
+                return Choice(next(q for q in pool if q.key == last), concept)
 
     if unseen:
         return Choice(_by_blueprint(unseen, domains, rng, blueprint))
@@ -89,36 +110,29 @@ def choose_question(
 
 
 def _due_concepts(
-    candidates: Sequence[QuestionData], states: dict[int, ReviewState], now: datetime
-) -> list[tuple[str, QuestionData]]:
-    """The concepts that have come due, earliest first, each with the question it was last
-    answered by. A concept's schedule is the card of its latest answered question, so
-    answering any question on a concept reviews it (per-question cards stored; see README)."""
-    latest: dict[str, QuestionData] = {}
-    for q in candidates:
-        state = states.get(q.key)
-        if state is None:
-            continue
-        for c in q.concepts:
-            held = latest.get(c)
-            if held is None or (states[held.key].last_seen_at, held.key) < (
-                state.last_seen_at,
-                q.key,
-            ):
-                latest[c] = q
-    due = [(states[q.key].due, c, q) for c, q in latest.items() if states[q.key].due <= now]
-    return [(c, q) for _due, c, q in sorted(due, key=lambda x: (x[0], x[1]))]
+    candidates: Sequence[QuestionData], due: Iterable[ConceptDue], now: datetime
+) -> list[tuple[str, int]]:
+    """The candidates' concepts whose cards have come due, earliest first, each with the
+    key of the question that last reviewed it."""
+    due = [d for d in due if d.due <= now]
+    if not due:
+        return []
+    # Another pack's cards are not this track's (concept slugs are per pack); a concept no
+    # candidate teaches any more finds no question below and is passed over.
+    packs = {q.pack for q in candidates}
+    found = sorted((d.due, d.concept, d.last_question) for d in due if d.pack in packs)
+    return [(concept, last) for _due, concept, last in found]
 
 
 def _other_on_concept(
     concept: str,
-    answered: QuestionData,
+    last: int,
     pool: Sequence[QuestionData],
     states: dict[int, ReviewState],
 ) -> QuestionData | None:
-    """Another question of the pool on the concept: unseen first, then the one seen longest
-    ago (a missed question comes back as a different one on its concept)."""
-    others = [q for q in pool if q.key != answered.key and concept in q.concepts]
+    """Another question of the pool on the concept than `last`: unseen first, then the one
+    seen longest ago (a missed question comes back as a different one on its concept)."""
+    others = [q for q in pool if q.key != last and concept in q.concepts]
     if not others:
         return None
     return min(
@@ -135,20 +149,24 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def round_done(
-    candidates: Sequence[QuestionData], reviews: Iterable[ReviewState], now: datetime
+    candidates: Sequence[QuestionData],
+    reviews: Iterable[ReviewState],
+    due: Iterable[ConceptDue],
+    next_due: datetime | None,
+    now: datetime,
 ) -> datetime | None:
-    """The instant the next review comes due when every question has been answered, each
-    right the last time, and none is due yet: then choosing would only cycle through what
-    is known, and the student is told so instead. None otherwise."""
-    if not candidates:
+    """The instant the next concept card comes due (`next_due`, the earliest of the pack's
+    cards) when every question has been answered, each right the last time, and no concept
+    of them is due: then choosing would only cycle through what is known, and the student
+    is told so instead. None otherwise."""
+    if not candidates or next_due is None:
         return None
     states = {r.question_key: r for r in reviews}
-    if any(q.key not in states for q in candidates):
+    if any(q.key not in states or not states[q.key].last_correct for q in candidates):
         return None
-    mine = [states[q.key] for q in candidates]
-    if any(s.due <= now or not s.last_correct for s in mine):
+    if _due_concepts(candidates, due, now) or next_due <= now:
         return None
-    return min(s.due for s in mine)
+    return next_due
 
 
 def _by_blueprint(
@@ -191,6 +209,7 @@ class DailyPicker:
     ) -> None:
         """`domains` and the counters `choose` gets are those of `blueprint` (the track's;
         "" for each pack's default)."""
+        self.candidates = list(candidates)
         self.by_key = {q.key: q for q in candidates}
         self.by_domain: dict[tuple[str, str], list[QuestionData]] = {}
         for q in candidates:
@@ -203,27 +222,29 @@ class DailyPicker:
     def choose(
         self,
         reviews: Iterable[ReviewState],
+        due: Iterable[ConceptDue],
         domain_counts: dict[tuple[str, str], tuple[int, int]],
         now: datetime,
     ) -> QuestionData | None:
-        """`domain_counts` maps (pack, domain) to the user's (answered, correct)."""
+        """`due`: the user's concept cards due at `now`; `domain_counts` maps (pack, domain)
+        to the user's (answered, correct)."""
         if not self.by_key:
             return None
         states = {r.question_key: r for r in reviews if r.question_key in self.by_key}
-        if any(state.due <= now for state in states.values()):
+        due_here = _due_concepts(self.candidates, due, now)
+        if due_here:
             # A due concept first, as a different question on it where one is left.
-            answered = [self.by_key[key] for key in states]
             fresh = [
                 q
                 for q in self.by_key.values()
                 if q.key not in states or states[q.key].last_seen_at <= now - NO_REPEAT
             ]
-            for concept, last in _due_concepts(answered, states, now):
+            for concept, last in due_here:
                 found = _other_on_concept(concept, last, fresh, states)
                 if found is not None:
                     return found
-                if states[last.key].last_seen_at <= now - NO_REPEAT:
-                    return last
+                if last in states and states[last].last_seen_at <= now - NO_REPEAT:
+                    return self.by_key[last]
         weak = sorted(
             (correct / answered, key)
             for key, (answered, correct) in domain_counts.items()

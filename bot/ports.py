@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -42,11 +42,34 @@ class AskRow:
 
 @dataclass(frozen=True)
 class ReviewState:
+    """How one user's answers to one question went (the cards are per concept)."""
+
     question_key: int
-    card: dict[str, Any]
-    due: datetime
     last_correct: bool
     last_seen_at: datetime
+
+
+@dataclass(frozen=True)
+class ConceptDue:
+    """When one of a user's concept cards is due, and the question that last reviewed it
+    (the card itself is not read to choose a question)."""
+
+    pack: str
+    concept: str
+    due: datetime
+    last_question: int
+
+
+@dataclass(frozen=True)
+class CardReview:
+    """A concept card after an answer: `card` (py-fsrs, as a dict) and its due time, and
+    `prev_card`, the card before (None: the concept's first review)."""
+
+    pack: str
+    concept: str
+    card: dict[str, Any]
+    due: datetime
+    prev_card: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -75,23 +98,24 @@ class AnswerContext:
 
     ask: AskRow | None
     answered: bool  # this user already answered this ask
-    review: ReviewState | None  # this user's card for the ask's question
+    # this user's cards of the concepts of the ask's question, by concept slug
+    cards: dict[str, dict[str, Any]]
     daily_date: date | None = None  # for a daily question: the local date it was for
     streak: Streak | None = None  # the user's streak before this answer
 
 
 @dataclass(frozen=True)
 class PracticeState:
-    """All choosing a question needs to know about a user, read in one round trip.
-
-    The reviews carry no card (`card` is empty): choosing reads only when each question is
-    due and how it went, and a user's cards are the bank's size after a month of use."""
+    """All choosing a question needs to know about a user, read in one round trip: what
+    happened to each question answered (no cards) and only the concept cards due now."""
 
     reviews: list[ReviewState]
     recent: list[int]  # question keys of the latest asks, newest first
     review_cap: int = 30
     reviews_since: int = 0  # review asks since the `since` given
     asks_since: int = 0  # practice and review asks since then
+    due: list[ConceptDue] = field(default_factory=list)  # concept cards due at `now`
+    next_due: dict[str, datetime] = field(default_factory=dict)  # per pack: earliest card
 
 
 @dataclass(frozen=True)
@@ -103,8 +127,7 @@ class AnswerRecord:
     chosen: tuple[int, ...]
     correct: bool
     answered_at: datetime
-    card: dict[str, Any]
-    due: datetime
+    cards: tuple[CardReview, ...]  # each concept of the question, reviewed
     streak: Streak | None = None  # set when this answer extends the daily streak
 
 
@@ -158,15 +181,20 @@ class TutorStore(Protocol):
         ...
 
     async def practice_state(
-        self, user_id: int, recent: int, since: datetime | None = None
+        self,
+        user_id: int,
+        recent: int,
+        since: datetime | None = None,
+        now: datetime | None = None,
     ) -> PracticeState:
-        """With `since`: also the review cap and the review and practice asks since then."""
+        """With `since`: also the review cap and the review and practice asks since then;
+        with `now`: also the concept cards due at `now` and each pack's earliest due."""
         ...
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]: ...
 
     async def due_count(self, user_id: int, now: datetime) -> int:
-        """How many of the user's reviews are due at `now`."""
+        """How many of the user's concept cards are due at `now`."""
         ...
 
     async def answer_counts(self, user_id: int) -> list[tuple[str, str, str, int, int]]:

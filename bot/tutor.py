@@ -30,7 +30,7 @@ from bot.ports import (
     AnswerContext,
     AnswerRecord,
     AskRow,
-    ReviewState,
+    PracticeState,
     Streak,
     TutorStore,
     UserRow,
@@ -169,14 +169,16 @@ class Tutor:
         pool = tracks.on_topic(bank, track, topic) if topic else tracks.questions(bank, track)
         now = self.clock()
         # the daily review cap counts the last 24 hours
-        state = await self.store.practice_state(user_id, RECENT_WINDOW, now - timedelta(days=1))
+        state = await self.store.practice_state(
+            user_id, RECENT_WINDOW, now - timedelta(days=1), now
+        )
         if not topic:
-            self._check_round(user_id, pool, state.reviews)
+            self._check_round(user_id, pool, state, track.pack)
         reviews_left = state.review_cap - state.reviews_since
         mix_in_new = state.asks_since % learning.NEW_EVERY == learning.NEW_EVERY - 1
         choice = learning.choose_question(
-            pool, state.reviews, set(state.recent), tracks.domains(bank, track), now, self.rng,
-            reviews_left, mix_in_new, track.blueprint,
+            pool, state.reviews, state.due, set(state.recent), tracks.domains(bank, track), now,
+            self.rng, reviews_left, mix_in_new, track.blueprint,
         )  # fmt: skip
         if choice is None:
             raise NoQuestions()
@@ -193,12 +195,14 @@ class Tutor:
         return cap
 
     def _check_round(
-        self, user_id: int, pool: list[QuestionData], reviews: list[ReviewState]
+        self, user_id: int, pool: list[QuestionData], state: PracticeState, pack: str
     ) -> None:
         """Raise AllSeen once when choosing would only cycle through what the student knows;
         a /quiz after that goes round again until the next review is due."""
         now = self.clock()
-        next_due = learning.round_done(pool, reviews, now)
+        next_due = learning.round_done(
+            pool, state.reviews, state.due, state.next_due.get(pack), now
+        )
         if next_due is None or now < self._going_round.get(user_id, now):
             return
         if len(self._going_round) >= USER_CACHE_SIZE:
@@ -472,8 +476,9 @@ class _Scoring:
         chosen = tuple(ask.option_order[LETTERS.index(letter)] for letter in letters)
         right = {i for i, option in enumerate(question.options) if option.correct}
         correct = set(chosen) == right
-        previous = context.review
-        card = learning.review(previous.card if previous else None, question.key, correct, self.now)
+        cards = learning.review_concepts(
+            question, context.cards, learning.answer_rating(correct), self.now
+        )
         streak = None
         if context.daily_date is not None and context.streak is not None:
             streak = context.streak.after_answer(context.daily_date)
@@ -488,7 +493,6 @@ class _Scoring:
             chosen=chosen,
             correct=correct,
             answered_at=self.now,
-            card=dict(card.to_dict()),
-            due=card.due,
+            cards=cards,
             streak=streak,
         )

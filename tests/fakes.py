@@ -8,7 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 from bot.bank import Bank, BlueprintData, ConceptData, DomainData, QuestionData
 from bot.content.model import OptionSpec
-from bot.ports import AnswerContext, AnswerRecord, AskRow, PracticeState, ReviewState, UserRow
+from bot.ports import (
+    AnswerContext,
+    AnswerRecord,
+    AskRow,
+    CardReview,
+    ConceptDue,
+    PracticeState,
+    ReviewState,
+    UserRow,
+)
 from bot.views import GroupAnswer
 
 
@@ -31,6 +40,9 @@ class FakeStore:
         self.asks: dict[int, AskRow] = {}
         self.attempts: list[AnswerRecord] = []
         self.reviews: dict[tuple[int, int], ReviewState] = {}
+        # (user, pack, concept) -> the card's review (with the ask that made it)
+        self.cards: dict[tuple[int, str, str], tuple[CardReview, int, int]] = {}
+        self.confidence: dict[tuple[int, int], str] = {}
         self.message_refs: dict[int, str] = {}
         self.next_due: dict[int, datetime] = {}
 
@@ -85,31 +97,49 @@ class FakeStore:
         else:
             ask = self.asks.get(ask_id)
         if ask is None:
-            return AnswerContext(None, False, None)
-        return AnswerContext(
-            ask,
-            self.has_answered(ask.id, user_id),
-            self.reviews.get((user_id, ask.question_key)),
-        )
+            return AnswerContext(None, False, {})
+        question = self.bank.questions[ask.question_key]
+        cards = {
+            concept: held[0].card
+            for concept in question.concepts
+            if (held := self.cards.get((user_id, question.pack, concept))) is not None
+        }
+        return AnswerContext(ask, self.has_answered(ask.id, user_id), cards)
 
     async def practice_state(
-        self, user_id: int, recent: int, since: datetime | None = None
+        self,
+        user_id: int,
+        recent: int,
+        since: datetime | None = None,
+        now: datetime | None = None,
     ) -> PracticeState:
         mine = sorted((a for a in self.asks.values() if a.user_id == user_id), key=lambda a: -a.id)
         today = [a for a in mine if since is not None and a.created_at >= since]
+        cards = [(c, q) for (u, _p, _c), (c, q, _a) in self.cards.items() if u == user_id]
+        next_due: dict[str, datetime] = {}
+        for card, _q in cards:
+            next_due[card.pack] = min(card.due, next_due.get(card.pack, card.due))
         return PracticeState(
             await self.reviews_of(user_id),
             [a.question_key for a in mine[:recent]],
             self.users[user_id].review_cap,
             sum(1 for a in today if a.purpose == "review"),
             sum(1 for a in today if a.purpose in ("review", "practice")),
+            [
+                ConceptDue(c.pack, c.concept, c.due, q)
+                for c, q in cards
+                if now is not None and c.due <= now
+            ],
+            next_due,
         )
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]:
         return [r for (u, _q), r in self.reviews.items() if u == user_id]
 
     async def due_count(self, user_id: int, now: datetime) -> int:
-        return sum(1 for r in await self.reviews_of(user_id) if r.due <= now)
+        return sum(
+            1 for (u, _p, _c), (c, _q, _a) in self.cards.items() if u == user_id and c.due <= now
+        )
 
     def has_answered(self, ask_id: int, user_id: int) -> bool:
         return any(a.ask_id == ask_id and a.user_id == user_id for a in self.attempts)
@@ -119,8 +149,14 @@ class FakeStore:
             return False
         self.attempts.append(record)
         self.reviews[(record.user_id, record.question_key)] = ReviewState(
-            record.question_key, record.card, record.due, record.correct, record.answered_at
+            record.question_key, record.correct, record.answered_at
         )
+        for card in record.cards:
+            self.cards[(record.user_id, card.pack, card.concept)] = (
+                card,
+                record.question_key,
+                record.ask_id,
+            )
         return True
 
     async def answer_counts(self, user_id: int) -> list[tuple[str, str, str, int, int]]:

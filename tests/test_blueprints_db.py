@@ -225,6 +225,13 @@ async def test_migration_0004_keeps_history_and_old_packs_unchanged(db_url: str)
                 ),
                 values | {"a": ask},
             )
+            await conn.execute(  # the per-question card 0003's store kept
+                sa.text(
+                    "INSERT INTO reviews (user_id, question_id, card, due, last_correct,"
+                    " last_seen_at, answers, wrong) VALUES (:u, :q, '{}', :at, true, :at, 1, 0)"
+                ),
+                values,
+            )
             await conn.execute(
                 sa.text(
                     "INSERT INTO domain_counts (user_id, pack_id, domain_id, answered, correct)"

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App
 from bot.errors import AllSeen, TutorError
+from bot.ports import ConceptDue
 from bot.store import migrate
 from bot.store.db import make_engine
-from bot.store.models import Ask, Attempt, DomainCount, Question, User
+from bot.store.models import Ask, Attempt, ConceptCard, DomainCount, Question, User
 from bot.views import UserRef
 from tests.asking import next_question
 from tests.migration_seeds import _seed_0002 as seed_minipack_at_0002
@@ -132,9 +133,23 @@ async def test_practice_state_reads_raw_rows_right(app: App) -> None:
     full = {r.question_key: r for r in await app.store.reviews_of(user_id)}
     assert {r.question_key for r in state.reviews} == set(full)
     for r in state.reviews:
-        assert r.card == {}
-        assert (r.due, r.last_correct, r.last_seen_at) == (
-            full[r.question_key].due, full[r.question_key].last_correct,
-            full[r.question_key].last_seen_at,
-        )  # fmt: skip
-        assert r.due.tzinfo is not None and r.due.utcoffset() == timedelta(0)
+        assert r == full[r.question_key]
+        assert r.last_seen_at.tzinfo is not None and r.last_seen_at.utcoffset() == timedelta(0)
+    # the concept cards due at a given instant, and each pack's earliest due card
+    async with app.store.engine.connect() as conn:
+        cards = (
+            await conn.execute(
+                select(
+                    ConceptCard.pack_id, ConceptCard.concept, ConceptCard.due,
+                    ConceptCard.last_question_id,
+                ).where(ConceptCard.user_id == user_id)
+            )
+        ).all()  # fmt: skip
+    assert cards
+    later = max(c.due for c in cards)
+    state = await app.store.practice_state(user_id, 3, now=later)
+    assert sorted(state.due, key=lambda d: d.concept) == sorted(
+        (ConceptDue(*c) for c in cards), key=lambda d: d.concept
+    )
+    assert state.next_due == {c.pack_id: min(d.due for d in cards) for c in cards}
+    assert (await app.store.practice_state(user_id, 3, now=NOW)).due == []

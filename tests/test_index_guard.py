@@ -26,6 +26,7 @@ from bot.daily.store import due_users, pending_claims
 from bot.store.models import (
     Ask,
     Attempt,
+    ConceptCard,
     Delivery,
     DomainCount,
     Identity,
@@ -39,7 +40,10 @@ from bot.store.statements import Statements, in_ids
 from tests.conftest import MINIPACK
 
 # Tables that grow with users or with history: a scan of one of these fails the guard.
-GROWING = ("users", "identities", "asks", "attempts", "reviews", "deliveries", "domain_counts")
+GROWING = (
+    "users", "identities", "asks", "attempts", "reviews", "concept_cards", "deliveries",
+    "domain_counts",
+)  # fmt: skip
 USERS = 3000
 ASKS_PER_USER = 10
 DAYS = 10
@@ -76,7 +80,11 @@ CARD = {"card_id": 1, "state": 2, "step": None, "stability": 3.2, "difficulty": 
 ANSWER = {
     "v_ask": 77, "v_user": 42, "v_question": 1, "v_domain": "d", "v_chosen": "0",
     "v_correct": True, "v_right": 1, "v_wrong": 0, "v_at": NOW, "v_card": CARD, "v_due": NOW,
-    "v_streak": 3, "v_best": 5, "v_on": date(2026, 3, 20),
+    "v_streak": 3, "v_best": 5, "v_on": date(2026, 3, 20), "v_pack": "mini", "v_concept": "s3",
+    "v_prev": None,
+    "v_cards": [
+        {"pack": "mini", "concept": "s3", "card": CARD, "due": NOW.isoformat(), "prev": None}
+    ],
 }  # fmt: skip
 SOME_USERS = list(range(100, 130))  # a claim batch: ~1% of the users, as at 100k
 
@@ -86,7 +94,7 @@ HOT = [
     Hot(
         "practice state",
         lambda s: s.practice_state,
-        {"user_id": 42, "limit": 3, "since": datetime(2026, 1, 1, tzinfo=UTC)},
+        {"user_id": 42, "limit": 3, "since": datetime(2026, 1, 1, tzinfo=UTC), "now": NOW},
     ),
     Hot("find user", lambda s: s.find_user, {"platform": "test", "external_id": "42"}),
     Hot(
@@ -104,7 +112,10 @@ HOT = [
     ),
     Hot("store answer (one CTE)", lambda s: s.store_answer_streak, ANSWER, ("postgresql",)),
     Hot("insert attempt", lambda s: s.insert_attempt, ANSWER, ("sqlite",)),
-    Hot("upsert card", lambda s: s.upsert_review, ANSWER, ("sqlite",)),
+    Hot("upsert question history", lambda s: s.upsert_review, ANSWER, ("sqlite",)),
+    Hot("upsert concept card", lambda s: s.upsert_card, ANSWER, ("sqlite",)),
+    Hot("confidence: context", lambda s: s.confidence_context, {"user_id": 42, "ask_id": 77}),
+    Hot("confidence: redo card", lambda s: s.redo_card, ANSWER),
     Hot("count answer", lambda s: s.count_answer, ANSWER, ("sqlite",)),
     Hot("set streak", lambda s: s.set_streak, ANSWER, ("sqlite",)),
     Hot("stats: counters", lambda s: s.answer_counts, {"user_id": 42}),
@@ -143,8 +154,15 @@ HOT = [
         {},
     ),
     Hot(
-        "daily claim: cards",
+        "daily claim: question history",
         lambda s: select(Review).where(in_ids(s.dialect, Review.user_id, SOME_USERS)),
+        {},
+    ),
+    Hot(
+        "daily claim: due concept cards",
+        lambda s: select(ConceptCard.concept, ConceptCard.due).where(
+            in_ids(s.dialect, ConceptCard.user_id, SOME_USERS), ConceptCard.due <= NOW
+        ),
         {},
     ),
     Hot(
@@ -207,11 +225,23 @@ async def _fill(engine: AsyncEngine) -> None:
             insert(Review),
             [
                 {
-                    "user_id": u, "question_id": q, "card": CARD, "due": NOW, "last_correct": True,
-                    "last_seen_at": NOW, "answers": 1, "wrong": 0,
+                    "user_id": u, "question_id": q, "last_correct": True, "last_seen_at": NOW,
+                    "answers": 1, "wrong": 0,
                 }
                 for u in range(1, USERS + 1)
                 for q, _d in questions
+            ],
+        )  # fmt: skip
+        await conn.execute(
+            insert(ConceptCard),
+            [
+                {
+                    "user_id": u, "pack_id": "mini", "concept": c, "card": CARD,
+                    "due": NOW + timedelta(hours=u % 48 - 24), "last_question_id": questions[0][0],
+                    "last_seen_at": NOW, "ask_id": (u - 1) * ASKS_PER_USER + 1, "prev_card": None,
+                }
+                for u in range(1, USERS + 1)
+                for c in ("s3", "ebs", "vpc", "iam")
             ],
         )  # fmt: skip
         await conn.execute(
@@ -278,8 +308,10 @@ def _literal(value: Any) -> str:
         text_ = "true" if value else "false"
     elif isinstance(value, datetime | date):
         text_ = value.isoformat()
-    elif isinstance(value, dict):
-        text_ = json.dumps(value)
+    elif isinstance(value, dict) or (
+        isinstance(value, list) and value and isinstance(value[0], dict)
+    ):
+        text_ = json.dumps(value, default=str)
     elif isinstance(value, list | tuple):
         text_ = "{" + ",".join(str(v) for v in value) + "}"
     else:

@@ -17,6 +17,7 @@ from adapters.console import exam, render
 from bot import settings_view, tracks
 from bot.answers_text import read_answer
 from bot.chart import chart_png
+from bot.confidence import HINT, Confidence
 from bot.daily.pull import PulledDaily
 from bot.errors import TutorError
 from bot.exams.service import Exams
@@ -37,6 +38,8 @@ HELP = """Commands:
   /explain NAME  the concept card for a service, e.g. /explain S3
   /stats         your progress: domains against the pass mark, readiness, and a chart
   /misses        your last 10 wrong answers; then /retry N or /why N
+  /unsure        after a right answer: you were not sure (its concepts come back
+                 sooner); /sure: you were
   /exam          a timed exam simulation (/exam short: 10 questions; /exam stop; /exam history)
   /daily HH:MM   a daily question at that time, e.g. /daily 08:30 Berlin (a city or
                  a zone such as Europe/Berlin); /daily off stops it, /daily today asks
@@ -57,8 +60,11 @@ class ConsoleSession:
         exams: Exams | None = None,
         daily: PulledDaily | None = None,
         opened: OpenQuestions | None = None,
+        confidence: Confidence | None = None,
     ) -> None:
         self.tutor = tutor
+        self.confidence = confidence
+        self.last_answer: int | None = None  # the ask of the latest answer here, for /unsure
         self.exams = exams
         # Typed letters answer the running exam unless a practice question came after it.
         self.practising = False
@@ -147,6 +153,10 @@ class ConsoleSession:
                 self.say(numbered + ("\nSend /retry N or /why N." if self.misses else ""))
             elif command in ("/retry", "/why") and self.progress is not None:
                 await self.miss(self.progress, command, arg.strip())
+            elif command in ("/sure", "/unsure") and self.confidence is not None:
+                sure = command == "/sure"
+                marked = await self.confidence.mark(self.user, self.last_answer, sure)
+                self.say(marked.text())
             elif command == "/exam" and self.exams is not None:
                 self.practising = False
                 self.say(await exam.command(self.exams, self.user, arg))
@@ -160,7 +170,9 @@ class ConsoleSession:
                     return True
                 feedback = await self.tutor.answer_open(self.user, answer)
                 self.tally.add(self.domains.get(feedback.ask_id, "other"), feedback.correct)
-                self.say(render.feedback(feedback))
+                self.last_answer = feedback.ask_id
+                hint = f"\n\n{HINT}" if feedback.correct and self.confidence else ""
+                self.say(render.feedback(feedback) + hint)
             else:
                 self.say(
                     "That does not look like an answer. Reply with the letter of an option, "

@@ -136,7 +136,9 @@ def build_application(
         .post_init(post_init)
         .build()
     )
-    handlers = Handlers(core.tutor, admins, core.games, core.reports, core.open_questions)
+    handlers = Handlers(
+        core.tutor, admins, core.games, core.reports, core.open_questions, core.confidence
+    )
     GroupGames(core.games).register(application)  # before the private-chat handlers
     GroupTrack(core.chat_tracks).register(application)  # a group's own /track, likewise
     ProgressHandlers(core.progress).register(application)  # /stats, /misses and their buttons

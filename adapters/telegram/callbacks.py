@@ -20,6 +20,7 @@ question), so buttons keep working across restarts and forged data is refused by
     sk:<ask>            skip that open question (kept as skipped) and ask a new one
     rp:<ask>            "⚑ Report" under feedback: offers the reasons
     rr:<ask>:<reason>   report the ask's question for that reason
+    cf:<ask>:s|u        "Sure" / "Unsure" under the feedback of a right answer
     s                   /settings: the settings themselves (and "Back" from a sub-menu)
     s:t / s:t:<HHMM>    the time picker / the daily question at that time
     s:z / s:z:l / s:z:c the zone sub-menu / share my location / type my city
@@ -45,6 +46,7 @@ _DAILY_TIME = re.compile(r"dt:([01]\d|2[0-3])([0-5]\d)")
 _SKIP = re.compile(r"sk:(\d{1,18})")
 _REPORT = re.compile(r"rp:(\d{1,18})")
 _REASON = re.compile(r"rr:(\d{1,18}):([a-z]{1,12})")
+_CONFIDENT = re.compile(r"cf:(\d{1,18}):([su])")
 _QUIZ_ON = re.compile(r"q:([a-z0-9-]{1,60})")
 _CATALOGUE = re.compile(r"k(?::(\d{1,3})(?::(\d{1,3}))?)?")
 _SETTING = re.compile(r"s(?::([tzrkd])(?::(.+))?)?")
@@ -184,8 +186,18 @@ class Setting:
         return f"{self.value[:2]}:{self.value[2:]}"
 
 
+@dataclass(frozen=True)
+class Confident:
+    ask_id: int
+    sure: bool
+
+    def data(self) -> str:
+        return _checked(f"cf:{self.ask_id}:{'s' if self.sure else 'u'}")
+
+
 Action = (
     Setting
+    | Confident
     | Skip
     | DailyTime
     | DailyLocation
@@ -236,6 +248,8 @@ def parse(data: str | None) -> Action | None:
         return Report(int(match.group(1)))
     if match := _REASON.fullmatch(data):
         return ReportReason(int(match.group(1)), match.group(2))
+    if match := _CONFIDENT.fullmatch(data):
+        return Confident(int(match.group(1)), match.group(2) == "s")
     if match := _QUIZ_ON.fullmatch(data):
         return QuizOn(match.group(1))
     if match := _CATALOGUE.fullmatch(data):

@@ -38,6 +38,7 @@ from adapters.telegram.callbacks import (
     Answer,
     Catalogue,
     ChooseTrack,
+    Confident,
     DailyLocation,
     DailyTime,
     Explain,
@@ -53,6 +54,7 @@ from adapters.telegram.callbacks import (
 from adapters.telegram.settings import SettingsMenu
 from bot import labels, settings_view, tracks
 from bot.concepts import Concepts
+from bot.confidence import Confidence
 from bot.errors import UnknownConcept
 from bot.games.service import Games
 from bot.games.views import Venue
@@ -101,9 +103,11 @@ class Handlers:
         games: Games | None = None,
         reports: Reports | None = None,
         opened: OpenQuestions | None = None,
+        confidence: Confidence | None = None,
     ) -> None:
         self.tutor = tutor
         self.opened = opened
+        self.confidence = confidence
         self.reports = reports
         self.admins = admins
         self.games = games
@@ -375,6 +379,11 @@ class Handlers:
             )
         elif isinstance(action, ReportReason) and self.reports is not None:
             await self._report(query, action)
+        elif isinstance(action, Confident) and self.confidence is not None:
+            # A toast only: no message is sent or edited (no send token spent).
+            ref = user_ref(query.from_user)
+            marked = await self.confidence.mark(ref, action.ask_id, action.sure)
+            await query.answer(marked.text())
         else:
             await query.answer(NOT_A_BUTTON)
 

@@ -18,6 +18,7 @@ from adapters.telegram.callbacks import (
     Answer,
     Catalogue,
     ChooseTrack,
+    Confident,
     DailyLocation,
     DailyTime,
     Explain,
@@ -43,6 +44,7 @@ MAX_EXPLAIN_BUTTONS = 3
 PICKED = "☑️"
 CHOSEN = "✅ "
 BACK = "‹ Back"
+SURE, UNSURE = "👍 Sure", "🤔 Unsure"
 
 
 def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
@@ -122,6 +124,13 @@ def toggle_state(markup: InlineKeyboardMarkup | None) -> ToggleState | None:
 
 def feedback(fb: Feedback) -> InlineKeyboardMarkup:
     rows = [[InlineKeyboardButton("Next question", callback_data=NextQuestion().data())]]
+    if fb.correct:  # right, but was it a guess? Unsure brings its concepts back sooner
+        rows.append(
+            [
+                InlineKeyboardButton(SURE, callback_data=Confident(fb.ask_id, True).data()),
+                InlineKeyboardButton(UNSURE, callback_data=Confident(fb.ask_id, False).data()),
+            ]
+        )
     for card in fb.concepts[:MAX_EXPLAIN_BUTTONS]:
         rows.append(
             [InlineKeyboardButton(f"Explain {card.name}", callback_data=Explain(card.id).data())]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,9 +17,9 @@ from sqlalchemy import Connection, Table, bindparam, exists, func, select, updat
 
 from bot.daily.bulk import insert_rows, update_rows
 from bot.daily.planning import Plan, first_due, plan_user
-from bot.ports import DomainCounts, ReviewState
+from bot.ports import ConceptDue, DomainCounts, ReviewState
 from bot.store.database import Database
-from bot.store.models import Ask, Delivery, Identity, Review, User
+from bot.store.models import Ask, ConceptCard, Delivery, Identity, Review, User
 from bot.store.sql import domain_counts
 from bot.store.statements import dialect_insert, in_ids
 
@@ -40,6 +40,7 @@ class UserState:
     reviews: list[ReviewState]
     domain_counts: DomainCounts  # (pack, blueprint, domain) -> (n, correct)
     track: str | None = None  # the user's stored track (bot.tracks)
+    due: list[ConceptDue] = field(default_factory=list)  # concept cards due now
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,7 @@ class DailyStore:
             return Planned(len(rows), 0, [])
         user_ids = list(wanted)
         targets = self._targets(conn, user_ids, platforms)
-        states = self._user_states(conn, user_ids)
+        states = self._user_states(conn, user_ids, now)
         picked = {u: choose(u, states[u]) for u in user_ids}
         asking = [u for u in user_ids if picked[u] is not None and u in targets]
         ask_of = self._insert_asks(conn, [(u, picked[u]) for u in asking], now)  # type: ignore[misc]
@@ -329,7 +330,7 @@ class DailyStore:
         need_ask = [r for r in rows if r.ask_id not in asks and r.user_id in targets]
         new: dict[int, NewAsk] = {}  # one new ask per user
         if need_ask:
-            states = self._user_states(conn, [r.user_id for r in need_ask])
+            states = self._user_states(conn, [r.user_id for r in need_ask], now)
             for r in need_ask:
                 picked = choose(r.user_id, states[r.user_id])
                 if picked is not None and r.user_id not in new:
@@ -406,22 +407,26 @@ class DailyStore:
         return {i: (q, tuple(int(x) for x in order.split(","))) for i, q, order in rows}
 
     @staticmethod
-    def _user_states(conn: Connection, user_ids: list[int]) -> dict[int, UserState]:
-        # No cards: the picker reads only when each question is due and how it went.
+    def _user_states(conn: Connection, user_ids: list[int], now: datetime) -> dict[int, UserState]:
+        # No cards: the picker reads how each question went and which concepts are due.
         reviews: dict[int, list[ReviewState]] = defaultdict(list)
         query = select(
-            Review.user_id, Review.question_id, Review.due, Review.last_correct,
-            Review.last_seen_at,
-        ).where(in_ids(conn, Review.user_id, user_ids))  # fmt: skip
+            Review.user_id, Review.question_id, Review.last_correct, Review.last_seen_at
+        ).where(in_ids(conn, Review.user_id, user_ids))
         for r in conn.execute(query):
-            reviews[r.user_id].append(
-                ReviewState(r.question_id, {}, r.due, r.last_correct, r.last_seen_at)
-            )
+            reviews[r.user_id].append(ReviewState(r.question_id, r.last_correct, r.last_seen_at))
+        due: dict[int, list[ConceptDue]] = defaultdict(list)
+        cards = select(
+            ConceptCard.user_id, ConceptCard.pack_id, ConceptCard.concept, ConceptCard.due,
+            ConceptCard.last_question_id,
+        ).where(in_ids(conn, ConceptCard.user_id, user_ids), ConceptCard.due <= now)  # fmt: skip
+        for c in conn.execute(cards):
+            due[c.user_id].append(ConceptDue(c.pack_id, c.concept, c.due, c.last_question_id))
         counts = domain_counts(conn, user_ids)
         chosen = dict(
             conn.execute(select(User.id, User.track).where(in_ids(conn, User.id, user_ids))).all()
         )
-        return {u: UserState(reviews[u], counts[u], chosen.get(u)) for u in user_ids}
+        return {u: UserState(reviews[u], counts[u], chosen.get(u), due[u]) for u in user_ids}
 
     # -- outcomes --------------------------------------------------------------------------
     async def finish(self, outcomes: Sequence[Outcome], now: datetime) -> None:

@@ -166,7 +166,7 @@ class DailySweeper:
                 )
                 pickers[track] = picker
             counts = tracks.counts_in(state.domain_counts, track)
-            question = picker.choose(state.reviews, counts, now)
+            question = picker.choose(state.reviews, state.due, counts, now)
             if question is None:
                 return None
             order = list(range(len(question.options)))

@@ -202,24 +202,48 @@ class Attempt(Base):
     chosen: Mapped[str] = mapped_column(String(40))
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # "sure" or "unsure", once, after a correct answer (bot.confidence); None: not said.
+    confidence: Mapped[str | None] = mapped_column(String(10))
 
 
 class Review(Base):
-    """Spaced-repetition state of one question for one user (a py-fsrs card)."""
+    """What one user did with one question: how often, how often wrong, how it went last and
+    when. The spaced-repetition cards are per concept (ConceptCard); this is the history the
+    choice (no repeat within 3 days, unseen first) and /stats read."""
 
     __tablename__ = "reviews"
-    __table_args__ = (Index("ix_reviews_user_due", "user_id", "due"),)
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
-    card: Mapped[dict[str, Any]] = mapped_column(JSON)
-    due: Mapped[datetime] = mapped_column(UtcDateTime)
     last_correct: Mapped[bool] = mapped_column(Boolean)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
     answers: Mapped[int] = mapped_column(Integer, default=0)
     wrong: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ConceptCard(Base):
+    """Spaced-repetition state of one concept for one user (a py-fsrs card).
+
+    Every answer reviews each concept of its question. `prev_card` and `ask_id` are the card
+    before the latest review and the ask that review answered, so a "sure / unsure" tap on
+    that answer can redo the review exactly (bot.confidence)."""
+
+    __tablename__ = "concept_cards"
+    __table_args__ = (Index("ix_concept_cards_user_due", "user_id", "due"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    pack_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    concept: Mapped[str] = mapped_column(String(60), primary_key=True)  # the concept's slug
+    card: Mapped[dict[str, Any]] = mapped_column(JSON)
+    due: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_question_id: Mapped[int] = mapped_column(Integer)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ask_id: Mapped[int | None] = mapped_column(Integer)
+    prev_card: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Delivery(Base):
@@ -417,6 +441,8 @@ class Exam(Base):
     position: Mapped[int] = mapped_column(Integer)
     slots: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     correct: Mapped[int] = mapped_column(Integer)
+
+
 class QuestionReport(Base):
     """A student's report that a question is wrong, unclear, outdated or has a typo."""
 

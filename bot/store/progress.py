@@ -11,7 +11,7 @@ from sqlalchemy import Connection, String, bindparam, cast, func, select
 from bot.progress import ProgressFacts, QuestionProgress
 from bot.store.database import Database
 from bot.store.sql import domain_counts
-from bot.store.statements import ATTEMPTS, REVIEWS
+from bot.store.statements import ATTEMPTS, CARDS, REVIEWS
 
 
 class ProgressStatements:
@@ -30,8 +30,8 @@ class ProgressStatements:
         ).where(REVIEWS.c.user_id == user)
         self.due = (
             select(func.count())
-            .select_from(REVIEWS)
-            .where(REVIEWS.c.user_id == user, REVIEWS.c.due <= bindparam("now"))
+            .select_from(CARDS)
+            .where(CARDS.c.user_id == user, CARDS.c.due <= bindparam("now"))
         )
         # The index (user_id, answered_at) bounds this to the window's answers.
         self.activity = (

@@ -17,6 +17,7 @@ from bot.ports import (
     AnswerContext,
     AnswerRecord,
     AskRow,
+    ConceptDue,
     DomainCounts,
     PracticeState,
     ReviewState,
@@ -65,7 +66,7 @@ def _ask(row: Any) -> AskRow:
 
 
 def review_state(row: Any) -> ReviewState:
-    return ReviewState(row.question_id, row.card, row.due, row.last_correct, row.last_seen_at)
+    return ReviewState(row.question_id, row.last_correct, row.last_seen_at)
 
 
 def domain_counts(conn: Connection, user_ids: list[int]) -> dict[int, DomainCounts]:
@@ -258,53 +259,77 @@ class SqlStore:
             result = conn.execute(self.sql.open_answer_context, {"user_id": user_id})
         else:
             result = conn.execute(self.sql.answer_context, {"user_id": user_id, "ask_id": ask_id})
-        row = result.first()
-        if row is None:
-            return AnswerContext(None, False, None)
-        review = (
-            ReviewState(
-                row.question_id, row.r_card, row.r_due, row.r_last_correct, row.r_last_seen_at
-            )
-            if row.r_card is not None
-            else None
-        )
+        rows = result.all()  # one per concept card the user has of the question (at least one)
+        if not rows:
+            return AnswerContext(None, False, {})
+        row = rows[0]
+        cards = {r.c_concept: r.c_card for r in rows if r.c_concept is not None}
         return AnswerContext(
             _ask(row),
             bool(row.answered),
-            review,
+            cards,
             daily_date=row.daily_date,
             streak=Streak(row.streak or 0, row.best_streak or 0, row.streak_date),
         )
 
     async def practice_state(
-        self, user_id: int, recent: int, since: datetime | None = None
+        self,
+        user_id: int,
+        recent: int,
+        since: datetime | None = None,
+        now: datetime | None = None,
     ) -> PracticeState:
-        return await self.db.read(self._practice_state, user_id, recent, since)
+        return await self.db.read(self._practice_state, user_id, recent, since, now)
+
+    def _instant(self, when: datetime | None) -> Any:
+        """An instant as RawQuery needs it (no bind processing): as the driver stores it."""
+        when = (when or datetime.max.replace(tzinfo=UTC)).astimezone(UTC)
+        return when.strftime(SQLITE_INSTANT) if self.sql.dialect == "sqlite" else when
 
     def _practice_state(
-        self, conn: Connection, user_id: int, recent: int, since: datetime | None
+        self,
+        conn: Connection,
+        user_id: int,
+        recent: int,
+        since: datetime | None,
+        now: datetime | None,
     ) -> PracticeState:
         reviews: list[ReviewState] = []
         asked: list[tuple[Any, int, int]] = []  # (asked at, ask id, question)
+        due: list[ConceptDue] = []
+        next_due: dict[str, datetime] = {}
         cap, done, asks = 30, 0, 0
-        when = (since or datetime.max.replace(tzinfo=UTC)).astimezone(UTC)
-        # RawQuery: no bind processing, so the instant goes in as the driver stores it
-        param = when.strftime(SQLITE_INSTANT) if self.sql.dialect == "sqlite" else when
-        rows = self._practice_rows.rows(conn, {"user_id": user_id, "limit": recent, "since": param})
-        for kind, question, due, last_correct, last_seen_at, pos in rows:
+        # without `now` no card is due: the earliest instant there is
+        when = now if now is not None else datetime.min.replace(tzinfo=UTC)
+        params = {
+            "user_id": user_id, "limit": recent, "since": self._instant(since),
+            "now": self._instant(when),
+        }  # fmt: skip
+        for (
+            kind,
+            question,
+            at,
+            last_correct,
+            last_seen_at,
+            pos,
+            pack,
+            concept,
+        ) in self._practice_rows.rows(conn, params):
             if kind == 0:
-                reviews.append(
-                    ReviewState(question, {}, utc(due), bool(last_correct), utc(last_seen_at))
-                )
+                reviews.append(ReviewState(question, bool(last_correct), utc(last_seen_at)))
             elif kind == 1:
-                asked.append((utc(due), pos, question))
+                asked.append((utc(at), pos, question))
             elif kind == 2:
                 cap = int(question)
-            else:
+            elif kind == 3:
                 done, asks = int(question), int(pos)
+            elif kind == 4:
+                due.append(ConceptDue(pack, concept, utc(at), int(pos)))
+            else:
+                next_due[pack] = utc(at)
         asked.sort(reverse=True)
         recent_questions = [question for _at, _id, question in asked]
-        return PracticeState(reviews, recent_questions, cap, done, asks)
+        return PracticeState(reviews, recent_questions, cap, done, asks, due, next_due)
 
     async def reviews_of(self, user_id: int) -> list[ReviewState]:
         return await self.db.read(self._reviews_of, user_id)
@@ -324,7 +349,7 @@ class SqlStore:
         On PostgreSQL one statement writes it all (the store runs answers without BEGIN and
         COMMIT: a read, then this one atomic write). SQLite runs the parts in its transaction.
         """
-        params = {
+        params: dict[str, Any] = {
             "v_ask": record.ask_id,
             "v_user": record.user_id,
             "v_question": record.question_key,
@@ -334,18 +359,41 @@ class SqlStore:
             "v_right": 1 if record.correct else 0,
             "v_wrong": 0 if record.correct else 1,
             "v_at": record.answered_at,
-            "v_card": record.card,
-            "v_due": record.due,
         }
         streak = record.streak
         if streak is not None:
             params.update(v_streak=streak.current, v_best=streak.best, v_on=streak.last)
         if self.sql.dialect == "postgresql":
+            params["v_cards"] = [
+                {
+                    "pack": c.pack,
+                    "concept": c.concept,
+                    "card": c.card,
+                    "due": c.due.isoformat(),
+                    "prev": c.prev_card,
+                }  # fmt: skip
+                for c in record.cards
+            ]
             statement = self.sql.store_answer_streak if streak else self.sql.store_answer
             return conn.execute(statement, params).first() is not None
         if conn.execute(self.sql.insert_attempt, params).rowcount == 0:
             return False
         conn.execute(self.sql.upsert_review, params)
+        if record.cards:
+            conn.execute(
+                self.sql.upsert_card,
+                [
+                    {
+                        **params,
+                        "v_pack": c.pack,
+                        "v_concept": c.concept,
+                        "v_card": c.card,
+                        "v_due": c.due,
+                        "v_prev": c.prev_card,
+                    }  # fmt: skip
+                    for c in record.cards
+                ],
+            )
         conn.execute(self.sql.count_answer, params)
         if streak is not None:
             conn.execute(self.sql.set_streak, params)

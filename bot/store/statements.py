@@ -11,13 +11,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Integer,
+    String,
     Table,
     and_,
     any_,
     bindparam,
     case,
+    cast,
+    column,
     func,
     literal,
     null,
@@ -32,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.store.models import (
     Ask,
     Attempt,
+    ConceptCard,
     Delivery,
     DomainCount,
     Identity,
@@ -47,6 +52,7 @@ CONTENT_REVISION = "content_revision"
 ASKS: Table = Ask.__table__  # type: ignore[assignment]
 ATTEMPTS: Table = Attempt.__table__  # type: ignore[assignment]
 REVIEWS: Table = Review.__table__  # type: ignore[assignment]
+CARDS: Table = ConceptCard.__table__  # type: ignore[assignment]
 DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
 USERS: Table = User.__table__  # type: ignore[assignment]
 QUESTIONS: Table = Question.__table__  # type: ignore[assignment]
@@ -88,8 +94,21 @@ V_CORRECT = bindparam("v_correct", type_=Boolean())
 V_RIGHT = bindparam("v_right", type_=Integer())  # 1 if correct else 0
 V_WRONG = bindparam("v_wrong", type_=Integer())  # 0 if correct else 1
 V_AT = bindparam("v_at", type_=UtcDateTime())
-V_CARD = _p("v_card", REVIEWS.c.card)
 V_DUE = bindparam("v_due", type_=UtcDateTime())
+# One concept card after the answer (SQLite: one execution per card) ...
+V_PACK = _p("v_pack", CARDS.c.pack_id)
+V_CONCEPT = _p("v_concept", CARDS.c.concept)
+V_CARD = _p("v_card", CARDS.c.card)
+V_PREV = _p("v_prev", CARDS.c.prev_card)
+# ... or all of them as one JSON array of {pack, concept, card, due, prev} (PostgreSQL).
+V_CARDS = bindparam("v_cards", type_=JSON())
+
+
+def question_concepts(dialect: str) -> Any:
+    """The concept slugs of QUESTIONS.c.concepts (a JSON array), as a one-column table to
+    join after QUESTIONS (a function in FROM sees the tables before it on both databases)."""
+    name = "json_array_elements_text" if dialect == "postgresql" else "json_each"
+    return getattr(func, name)(QUESTIONS.c.concepts).table_valued("value").alias("q_concept")
 
 
 def count_answer(dialect: str, only_after: Any = None) -> Any:
@@ -126,27 +145,34 @@ class Statements:
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
         user: Any = bindparam("user_id")
-        answered = (
-            select(ATTEMPTS.c.id)
-            .where(ATTEMPTS.c.ask_id == ASKS.c.id, ATTEMPTS.c.user_id == user)
-            .exists()
-        )
+        # The user's answer to the ask, joined by the unique (ask_id, user_id) index: as an
+        # EXISTS beside the concepts' rows, PostgreSQL hashed all of the user's attempts.
+        mine = ATTEMPTS.alias("mine")
+        # One row per concept of the ask's question (at least one row), with the user's card
+        # of it if any: each card found by its key (user, pack, concept), the concepts read
+        # from the question's JSON array.
+        concept = question_concepts(dialect)
         context = (
             select(
                 *ASK_COLUMNS,
-                answered.label("answered"),
-                REVIEWS.c.card.label("r_card"),
-                REVIEWS.c.due.label("r_due"),
-                REVIEWS.c.last_correct.label("r_last_correct"),
-                REVIEWS.c.last_seen_at.label("r_last_seen_at"),
+                mine.c.id.is_not(None).label("answered"),
+                CARDS.c.concept.label("c_concept"),
+                CARDS.c.card.label("c_card"),
                 DELIVERIES.c.local_date.label("daily_date"),
                 USERS.c.streak,
                 USERS.c.best_streak,
                 USERS.c.streak_date,
             )
+            .outerjoin(mine, and_(mine.c.ask_id == ASKS.c.id, mine.c.user_id == user))
+            .outerjoin(QUESTIONS, QUESTIONS.c.id == ASKS.c.question_id)
+            .outerjoin(concept, true())
             .outerjoin(
-                REVIEWS,
-                and_(REVIEWS.c.user_id == user, REVIEWS.c.question_id == ASKS.c.question_id),
+                CARDS,
+                and_(
+                    CARDS.c.user_id == user,
+                    CARDS.c.pack_id == QUESTIONS.c.pack_id,
+                    CARDS.c.concept == concept.c.value,
+                ),
             )
             .outerjoin(DELIVERIES, DELIVERIES.c.ask_id == ASKS.c.id)
             .outerjoin(USERS, USERS.c.id == user)
@@ -186,16 +212,19 @@ class Statements:
         )
         self.reviews_of = select(REVIEWS).where(REVIEWS.c.user_id == bindparam("user_id"))
 
-        # The daily review cap and how much of it is spent (review asks since `v_at`), by the
-        # (user_id, created_at) index of asks.
+        # The user's concept cards due now, by the (user_id, due) index.
         self.due_count = (
             select(func.count())
-            .select_from(REVIEWS)
-            .where(REVIEWS.c.user_id == bindparam("user_id"), REVIEWS.c.due <= V_DUE)
+            .select_from(CARDS)
+            .where(CARDS.c.user_id == bindparam("user_id"), CARDS.c.due <= V_DUE)
         )
-        # What choosing a practice question needs, in one statement (one round trip): the
-        # user's reviews without their cards (kind 0), then the latest asks' questions
-        # (kind 1, `due` holding the ask's time and `pos` its id, to order them newest first).
+        # What choosing a practice question needs, in one statement (one round trip): what
+        # happened to each question answered, thin rows of ints and times (kind 0), then the
+        # latest asks' questions (kind 1, `due` holding the ask's time and `pos` its id, to
+        # order them newest first), the cap (2, 3), the concept cards due now without their
+        # cards (kind 4, by the (user_id, due) index; `pos` the question that last reviewed
+        # it) and each pack's earliest due card (kind 5).
+        no_text = cast(null(), String())
         recent = (
             select(ASKS.c.question_id, ASKS.c.created_at, ASKS.c.id)
             .where(ASKS.c.user_id == bindparam("user_id"))
@@ -207,10 +236,12 @@ class Statements:
             select(
                 literal(0).label("kind"),
                 REVIEWS.c.question_id,
-                REVIEWS.c.due,
+                null(),
                 REVIEWS.c.last_correct,
                 REVIEWS.c.last_seen_at,
                 null().label("pos"),
+                no_text.label("pack"),
+                no_text.label("concept"),
             ).where(REVIEWS.c.user_id == bindparam("user_id")),
             select(
                 literal(1),
@@ -219,6 +250,8 @@ class Statements:
                 null(),
                 null(),
                 recent.c.id,
+                no_text,
+                no_text,
             ),  # fmt: skip
             # kind 2: the user's review cap and, since `since`, their review asks and their
             # practice + review asks (the daily cap, by the (user_id, created_at) index)
@@ -229,6 +262,8 @@ class Statements:
                 null(),
                 null(),
                 null(),
+                no_text,
+                no_text,
             ).where(USERS.c.id == bindparam("user_id")),  # fmt: skip
             select(
                 literal(3),
@@ -237,12 +272,39 @@ class Statements:
                 null(),
                 null(),
                 func.count(),
+                no_text,
+                no_text,
             ).where(
                 ASKS.c.user_id == bindparam("user_id"),
                 ASKS.c.created_at >= bindparam("since", type_=UtcDateTime()),
                 # two comparisons, not IN: RawQuery runs no expanding parameters
                 or_(ASKS.c.purpose == "review", ASKS.c.purpose == "practice"),
             ),
+            select(
+                literal(4),
+                null(),
+                CARDS.c.due,
+                null(),
+                null(),
+                CARDS.c.last_question_id,
+                CARDS.c.pack_id,
+                CARDS.c.concept,
+            ).where(
+                CARDS.c.user_id == bindparam("user_id"),
+                CARDS.c.due <= bindparam("now", type_=UtcDateTime()),
+            ),
+            select(
+                literal(5),
+                null(),
+                func.min(CARDS.c.due),
+                null(),
+                null(),
+                null(),
+                CARDS.c.pack_id,
+                no_text,
+            )
+            .where(CARDS.c.user_id == bindparam("user_id"))
+            .group_by(CARDS.c.pack_id),
         )
         self.create_ask = ASKS.insert().returning(ASKS.c.id)
 
@@ -261,27 +323,25 @@ class Statements:
             )  # fmt: skip
             .on_conflict_do_nothing(index_elements=["ask_id", "user_id"])
         )
-        review_values = select(
-            V_USER, V_QUESTION, V_CARD, V_DUE, V_CORRECT, V_AT, literal(1, Integer()), V_WRONG
-        )
+        review_values = select(V_USER, V_QUESTION, V_CORRECT, V_AT, literal(1, Integer()), V_WRONG)
         upsert = dialect_insert(dialect, REVIEWS)
-        self._review_set = {
-            "card": upsert.excluded.card,
-            "due": upsert.excluded.due,
-            "last_correct": upsert.excluded.last_correct,
-            "last_seen_at": upsert.excluded.last_seen_at,
-            "answers": REVIEWS.c.answers + 1,
-            "wrong": REVIEWS.c.wrong + upsert.excluded.wrong,
-        }
-        review_columns = [
-            "user_id", "question_id", "card", "due", "last_correct", "last_seen_at", "answers",
-            "wrong",
+        self._review_columns = [
+            "user_id", "question_id", "last_correct", "last_seen_at", "answers", "wrong",
         ]  # fmt: skip
-        self._review_columns = review_columns
         # SQLite reads `INSERT ... SELECT ... ON CONFLICT` only with a WHERE in the SELECT.
         self.upsert_review = upsert.from_select(
-            review_columns, review_values.where(literal(True))
-        ).on_conflict_do_update(index_elements=["user_id", "question_id"], set_=self._review_set)
+            self._review_columns, review_values.where(literal(True))
+        ).on_conflict_do_update(
+            index_elements=["user_id", "question_id"], set_=self._review_set(upsert)
+        )
+        # SQLite: one execution per concept card of the question.
+        card_upsert = dialect_insert(dialect, CARDS).values(
+            user_id=V_USER, pack_id=V_PACK, concept=V_CONCEPT, card=V_CARD, due=V_DUE,
+            last_question_id=V_QUESTION, last_seen_at=V_AT, ask_id=V_ASK, prev_card=V_PREV,
+        )  # fmt: skip
+        self.upsert_card = card_upsert.on_conflict_do_update(
+            index_elements=["user_id", "pack_id", "concept"], set_=self._card_set(card_upsert)
+        )
         self.count_answer = count_answer(dialect)
         self.set_streak = (
             update(USERS)
@@ -295,6 +355,42 @@ class Statements:
         if dialect == "postgresql":
             self.store_answer = self._store_answer_cte(review_values, streak=False)
             self.store_answer_streak = self._store_answer_cte(review_values, streak=True)
+        # A "sure / unsure" tap (bot.confidence): the answer and the cards it reviewed.
+        self.confidence_context = (
+            select(
+                ATTEMPTS.c.question_id,
+                ATTEMPTS.c.correct,
+                ATTEMPTS.c.confidence,
+                ATTEMPTS.c.answered_at,
+                CARDS.c.pack_id,
+                CARDS.c.concept,
+                CARDS.c.prev_card,
+            )
+            .outerjoin(
+                CARDS,
+                and_(CARDS.c.user_id == ATTEMPTS.c.user_id, CARDS.c.ask_id == ATTEMPTS.c.ask_id),
+            )
+            .where(ATTEMPTS.c.ask_id == bindparam("ask_id"), ATTEMPTS.c.user_id == user)
+        )
+        self.set_confidence = (
+            update(ATTEMPTS)
+            .where(
+                ATTEMPTS.c.ask_id == V_ASK,
+                ATTEMPTS.c.user_id == V_USER,
+                ATTEMPTS.c.confidence.is_(None),
+            )
+            .values(confidence=bindparam("v_said"))
+        )
+        self.redo_card = (
+            update(CARDS)
+            .where(
+                CARDS.c.user_id == V_USER,
+                CARDS.c.pack_id == V_PACK,
+                CARDS.c.concept == V_CONCEPT,
+                CARDS.c.ask_id == V_ASK,
+            )
+            .values(card=V_CARD, due=V_DUE)
+        )
 
         self.answer_counts = select(
             COUNTS.c.pack_id,
@@ -310,6 +406,22 @@ class Statements:
         )
         self.content_revision = content_revision()
 
+    @staticmethod
+    def _review_set(upsert: Any) -> dict[str, Any]:
+        return {
+            "last_correct": upsert.excluded.last_correct,
+            "last_seen_at": upsert.excluded.last_seen_at,
+            "answers": REVIEWS.c.answers + 1,
+            "wrong": REVIEWS.c.wrong + upsert.excluded.wrong,
+        }
+
+    @staticmethod
+    def _card_set(upsert: Any) -> dict[str, Any]:
+        return {
+            name: getattr(upsert.excluded, name)
+            for name in ("card", "due", "last_question_id", "last_seen_at", "ask_id", "prev_card")
+        }
+
     def _store_answer_cte(self, review_values: Any, streak: bool) -> Any:
         """PostgreSQL: the whole answer written by one statement (one round trip, atomic on
         its own): each part runs only if the attempt was inserted. Returns 1 or 0 rows."""
@@ -318,21 +430,57 @@ class Statements:
         review = (
             upsert.from_select(self._review_columns, review_values.select_from(attempt))
             .on_conflict_do_update(
-                index_elements=["user_id", "question_id"],
-                set_={
-                    "card": upsert.excluded.card,
-                    "due": upsert.excluded.due,
-                    "last_correct": upsert.excluded.last_correct,
-                    "last_seen_at": upsert.excluded.last_seen_at,
-                    "answers": REVIEWS.c.answers + 1,
-                    "wrong": REVIEWS.c.wrong + upsert.excluded.wrong,
-                },
+                index_elements=["user_id", "question_id"], set_=self._review_set(upsert)
             )
             .returning(REVIEWS.c.user_id)
             .cte("review")
         )
+        # The question's concept cards, from one JSON array (any number in one statement).
+        given = (
+            func.json_to_recordset(V_CARDS)
+            .table_valued(
+                column("pack", String()),
+                column("concept", String()),
+                column("card", JSON()),
+                column("due", postgresql.TIMESTAMP(timezone=True)),
+                column("prev", JSON()),
+            )  # fmt: skip
+            .render_derived(name="given", with_types=True)
+        )
+        card_upsert = postgresql.insert(CARDS)
+        cards = (
+            card_upsert.from_select(
+                [
+                    "user_id",
+                    "pack_id",
+                    "concept",
+                    "card",
+                    "due",
+                    "last_question_id",
+                    "last_seen_at",
+                    "ask_id",
+                    "prev_card",
+                ],
+                select(
+                    V_USER,
+                    given.c.pack,
+                    given.c.concept,
+                    given.c.card,
+                    given.c.due,
+                    V_QUESTION,
+                    V_AT,
+                    V_ASK,
+                    given.c.prev,
+                ).where(select(attempt.c.id).exists()),
+            )  # fmt: skip
+            .on_conflict_do_update(
+                index_elements=["user_id", "pack_id", "concept"], set_=self._card_set(card_upsert)
+            )
+            .returning(CARDS.c.user_id)
+            .cte("cards")
+        )
         counted = count_answer("postgresql", attempt).returning(COUNTS.c.user_id).cte("counted")
-        ctes = [review, counted]
+        ctes = [review, cards, counted]
         if streak:
             ctes.append(
                 self.set_streak.where(select(attempt.c.id).exists())
