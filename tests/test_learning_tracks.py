@@ -253,7 +253,7 @@ def test_unseen_questions_are_drawn_by_the_track_blueprints_weights() -> None:
     chosen = set()
     for _ in range(40):
         choice = learning.choose_question(
-            list(split.values()), [], set(), course, NOW, rng, blueprint="course"
+            list(split.values()), [], [], set(), course, NOW, rng, blueprint="course"
         )
         assert choice is not None
         chosen.add(choice.question.domains["course"])
