@@ -82,8 +82,9 @@ class ZoneForm(discord.ui.Modal, title="Your time zone"):
         component=discord.ui.TextInput(max_length=60, required=True, placeholder="Berlin"),
     )
 
-    def __init__(self, menu: SettingsMenu, message_id: int | None) -> None:
-        super().__init__(timeout=FORM_TIMEOUT_S, custom_id="sf")
+    def __init__(self, menu: SettingsMenu, user_id: int, message_id: int | None) -> None:
+        # discord.py keeps open forms by custom_id: one per member and settings message
+        super().__init__(timeout=FORM_TIMEOUT_S, custom_id=f"sf:{user_id}:{message_id or 0}")
         self.menu = menu
         self.message_id = message_id  # the settings message to show the new zone
 
@@ -137,9 +138,10 @@ class SettingsMenu:
 
     @guarded(defer=False)
     async def zone_form(self, interaction: Interaction) -> None:
-        """A form answers the click itself (it cannot follow a deferral)."""
-        message = interaction.message
-        await interaction.response.send_modal(ZoneForm(self, message.id if message else None))
+        """A form answers the click itself (it cannot follow a deferral). It closes when
+        sent: an unknown city is told, and the button opens the form again."""
+        message_id = interaction.message.id if interaction.message else None
+        await interaction.response.send_modal(ZoneForm(self, interaction.user.id, message_id))
 
     async def zone_typed(self, interaction: Interaction, place: str, message_id: int | None) -> None:
         """A typed city: the zone (BadSetting, nothing changed, if unknown), told privately;
