@@ -321,7 +321,8 @@ class TrackSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"tr"
 
     async def callback(self, interaction: Interaction) -> None:
         # read from the interaction, not the item: a stale or forged select has no options
-        values = dict(interaction.data or {}).get("values") or [""]
+        data: dict[str, Any] = dict(interaction.data or {})
+        values = data.get("values") or [""]
         await handlers_of(interaction).settings_menu.set_track(interaction, str(values[0]))
 
 

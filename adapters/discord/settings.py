@@ -12,6 +12,7 @@ message; nothing changes either way.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
@@ -32,6 +33,8 @@ from bot import labels, settings_view, tracks
 from bot.settings_view import CITY_QUESTION, Change, StudentSettings
 from bot.tracks import TrackMenu
 from bot.tutor import Tutor
+
+log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[Any]
 FORM_TIMEOUT_S = 1800.0  # an open form is kept in memory this long (and not across restarts)
@@ -143,7 +146,9 @@ class SettingsMenu:
         message_id = interaction.message.id if interaction.message else None
         await interaction.response.send_modal(ZoneForm(self, interaction.user.id, message_id))
 
-    async def zone_typed(self, interaction: Interaction, place: str, message_id: int | None) -> None:
+    async def zone_typed(
+        self, interaction: Interaction, place: str, message_id: int | None
+    ) -> None:
         """A typed city: the zone (BadSetting, nothing changed, if unknown), told privately;
         the settings message that opened the form shows it."""
         change = await settings_view.set_zone(self.tutor, user_ref(interaction.user), place)
@@ -157,13 +162,15 @@ class SettingsMenu:
                 content=content(change.settings, change.notice),
                 view=settings_view_of(change.settings, menu),
             )
-        except discord.HTTPException:  # gone (ephemeral messages do not last): told above
-            pass
+        except discord.HTTPException as error:  # gone (ephemeral messages do not last)
+            log.info("could not edit settings message %s: %s", message_id, error)
 
     async def _changed(self, interaction: Interaction, change: Change) -> None:
         await self._show(interaction, change.settings, change.notice)
 
-    async def _show(self, interaction: Interaction, current: StudentSettings, head: str = "") -> None:
+    async def _show(
+        self, interaction: Interaction, current: StudentSettings, head: str = ""
+    ) -> None:
         menu = await tracks.show(self.tutor, user_ref(interaction.user))
         await self._edit(interaction, content(current, head), settings_view_of(current, menu))
 

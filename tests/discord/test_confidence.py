@@ -70,4 +70,3 @@ async def test_another_members_click_or_a_forged_id_changes_nothing(
     assert await said(bot, ask_of(feedback)) is None
     mine = await fake.click_label(alice, feedback, UNSURE)  # still Alice's to say
     assert await bot.notice(mine) == "Noted: unsure. Its concepts come back sooner."
-
