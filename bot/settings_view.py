@@ -82,16 +82,11 @@ def rows(settings: StudentSettings) -> list[tuple[str, str]]:
     ]
 
 
-# How each setting is changed by typing: the terminal's commands, and Discord's.
+# How each setting is changed by typing, in the terminal (the chat platforms have buttons).
 COMMANDS = (
     "/daily HH:MM CITY, e.g. /daily 08:30 Berlin; /daily off",
     "/reviews N, e.g. /reviews 20 (0: none)",
     "/track NAME (/track lists them)",
-)
-DISCORD_COMMANDS = (
-    "/daily me time:08:30 zone:Berlin; time:off",
-    "/reviews per_day:20 (0: none)",
-    "/track name:NAME (/track lists them)",
 )
 
 

@@ -13,6 +13,11 @@ A custom_id carries a short action and one or two ids, nothing more (the core's 
     rn:<report>          add a line to that report (opens a form)
     sk:<ask>             skip that open question (kept as skipped) and ask a new one
     dt:<HHMM>            your daily question at that time (/daily me's time picker)
+    cf:<ask>:s|u         "Sure" / "Unsure" under the feedback of a right answer
+    sm:m|t               /settings: the settings, or their time picker
+    st:<HHMM> / sr:<cap> / so:on|off   /settings: daily time, reviews a day, daily on/off
+    sz                   /settings: type a city for the time zone (opens a form)
+    tr                   /settings: the track select (the chosen key is its value)
 Everything else lives in the database, so a click after a restart, a stale click or a
 forged id all end in the core, which answers with a private notice.
 
@@ -32,7 +37,7 @@ import discord
 
 from adapters.discord import render
 from adapters.discord.replies import tell
-from bot import labels
+from bot import labels, settings_view
 from bot.reports import REASONS
 from bot.views import QuestionView
 
@@ -229,7 +234,99 @@ class DailyTimeButton(ClickButton, template=r"dt:(?P<hhmm>(?:[01][0-9]|2[0-3])[0
         await handlers.daily_time(interaction, self.time)
 
 
-DYNAMIC_ITEMS: tuple[type[ClickButton], ...] = (
+SURE_LABELS = {"s": "👍 Sure", "u": "🤔 Unsure"}
+
+
+class ConfidenceButton(ClickButton, template=r"cf:(?P<ask>[0-9]{1,18}):(?P<said>[su])"):
+    """Under the feedback of a right answer: was it a guess? Unsure brings its concepts
+    back sooner (bot.confidence); the core refuses a second tap, another's answer, a forgery."""
+
+    numbers = frozenset({"ask"})
+
+    def __init__(self, ask: int, said: str) -> None:
+        super().__init__(f"cf:{ask}:{said}", SURE_LABELS[said])
+        self.ask_id, self.sure = ask, said == "s"
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.confident(interaction, self.ask_id, self.sure)
+
+
+SETTINGS_MENUS = {"m": "‹ Back", "t": "🕗 Time"}
+
+
+class SettingsMenuButton(ClickButton, template=r"sm:(?P<menu>[mt])"):
+    def __init__(self, menu: str, row: int | None = None) -> None:
+        super().__init__(f"sm:{menu}", SETTINGS_MENUS[menu], row=row)
+        self.menu = menu
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.settings_menu.show(interaction, self.menu)
+
+
+class SettingsTimeButton(ClickButton, template=r"st:(?P<hhmm>(?:[01][0-9]|2[0-3])[0-5][0-9])"):
+    def __init__(self, hhmm: str, chosen: bool = False, row: int | None = None) -> None:
+        time = f"{hhmm[:2]}:{hhmm[2:]}"
+        style = Style.success if chosen else Style.secondary
+        super().__init__(f"st:{hhmm}", time, style, row)
+        self.time = time
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.settings_menu.set_time(interaction, self.time)
+
+
+class SettingsCapButton(ClickButton, template=r"sr:(?P<cap>[0-9]{1,4})"):
+    numbers = frozenset({"cap"})
+
+    def __init__(self, cap: int, chosen: bool = False, row: int | None = None) -> None:
+        style = Style.success if chosen else Style.secondary
+        super().__init__(f"sr:{cap}", settings_view.cap_label(cap), style, row)
+        self.cap = cap
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.settings_menu.set_cap(interaction, self.cap)
+
+
+class SettingsDailyButton(ClickButton, template=r"so:(?P<state>on|off)"):
+    def __init__(self, state: str, row: int | None = None) -> None:
+        label = "🔔 Daily question on" if state == "on" else "🔕 Daily question off"
+        super().__init__(f"so:{state}", label, row=row)
+        self.on = state == "on"
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.settings_menu.set_daily_on(interaction, self.on)
+
+
+class SettingsZoneButton(ClickButton, template=r"sz"):
+    def __init__(self, row: int | None = None) -> None:
+        super().__init__("sz", "🌍 Time zone", row=row)
+
+    async def clicked(self, handlers: Handlers, interaction: Interaction) -> None:
+        await handlers.settings_menu.zone_form(interaction)
+
+
+class TrackSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"tr"):
+    """/settings: the tracks to choose from; the chosen key arrives as the select's value."""
+
+    def __init__(self, options: list[discord.SelectOption] | None = None) -> None:
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id="tr", placeholder="📚 Track", options=options or [], row=0
+        )
+        super().__init__(select)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls()
+
+    async def callback(self, interaction: Interaction) -> None:
+        # read from the interaction, not the item: a stale or forged select has no options
+        data: dict[str, Any] = dict(interaction.data or {})
+        values = data.get("values") or [""]
+        await handlers_of(interaction).settings_menu.set_track(interaction, str(values[0]))
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,
     GameAnswerButton,
     GameButton,
@@ -242,6 +339,13 @@ DYNAMIC_ITEMS: tuple[type[ClickButton], ...] = (
     NoteButton,
     SkipButton,
     DailyTimeButton,
+    ConfidenceButton,
+    SettingsMenuButton,
+    SettingsTimeButton,
+    SettingsCapButton,
+    SettingsDailyButton,
+    SettingsZoneButton,
+    TrackSelect,
 )
 NOT_A_BUTTON = "That button is not one of mine. Use /quiz for a question."
 

@@ -17,6 +17,7 @@ from discord import app_commands
 from adapters.discord import progress, render
 from adapters.discord.buttons import (
     PER_ROW,
+    ConfidenceButton,
     DailyTimeButton,
     ExplainButton,
     ReportButton,
@@ -29,8 +30,9 @@ from adapters.discord.games import leaderboard_embed
 from adapters.discord.people import PLATFORM, user_ref, venue_of
 from adapters.discord.replies import guarded, tell
 from adapters.discord.reporting import ReportHandlers
+from adapters.discord.settings import SettingsMenu
 from adapters.discord.uploads import Uploads
-from bot import labels, settings_view, tracks
+from bot import labels, tracks
 from bot.app import App
 from bot.daily.channel_daily import ChannelDailies
 from bot.errors import BadSetting
@@ -75,6 +77,8 @@ class Handlers:
         self.cards = CardHandlers(core.tutor)  # /explain and the card buttons
         self.reports = ReportHandlers(core.reports)  # ⚑ Report, its reasons and form
         self.opened = core.open_questions
+        self.confidence = core.confidence  # 👍 Sure / 🤔 Unsure under a right answer
+        self.settings_menu = SettingsMenu(core.tutor)  # /settings and its buttons
 
     # -- questions -----------------------------------------------------------------------
     @guarded()
@@ -129,6 +133,12 @@ class Handlers:
         else:  # a personal question is closed: show how it went, drop the buttons
             await _edit(interaction, message, content=render.result_line(fb), view=None)
 
+    @guarded()
+    async def confident(self, interaction: Interaction, ask_id: int, sure: bool) -> None:
+        """Sure / unsure about a right answer: the core's note, privately (nothing edited)."""
+        marked = await self.confidence.mark(user_ref(interaction.user), ask_id, sure)
+        await tell(interaction, marked.text())
+
     # -- explain / stats -----------------------------------------------------------------
     async def explain_names(self, current: str) -> list[app_commands.Choice[str]]:
         """Up to 25 concept names: those starting with what was typed, then containing it."""
@@ -182,11 +192,9 @@ class Handlers:
             interaction, await tracks.set_review_cap(self.tutor, user_ref(interaction.user), text)
         )
 
-    @guarded()
     async def settings(self, interaction: Interaction) -> None:
-        """The member's settings, each with the command that changes it (only they see it)."""
-        current = await settings_view.load(self.tutor, user_ref(interaction.user))
-        await tell(interaction, settings_view.text(current, settings_view.DISCORD_COMMANDS))
+        """The member's settings with buttons to change them (only they see it)."""
+        await self.settings_menu.command(interaction)
 
     # -- daily ---------------------------------------------------------------------------
     @guarded()
@@ -311,8 +319,11 @@ class Handlers:
 
 
 def feedback_view(fb: Feedback) -> discord.ui.View:
-    """Under the explanation: the cards it names, and ⚑ Report."""
+    """Under the explanation: sure / unsure after a right answer of the member's own (not
+    a group question's), the cards it names, and ⚑ Report."""
     view = discord.ui.View(timeout=None)
+    if fb.correct and fb.purpose != "group":  # was it a guess? Unsure: back sooner
+        view.add_item(ConfidenceButton(fb.ask_id, "s")).add_item(ConfidenceButton(fb.ask_id, "u"))
     for card in fb.concepts[:MAX_FEEDBACK_CARDS]:
         view.add_item(ExplainButton(card.id, card.name))
     return view.add_item(ReportButton(fb.ask_id))

@@ -424,6 +424,18 @@ class FakeDiscord(Watched):
         await self.push("INTERACTION_CREATE", payload)
         return record
 
+    async def choose(
+        self, user: Member, message: Json, custom_id: str, *values: str
+    ) -> Interaction:
+        """A member picks `values` in the select `custom_id` on `message` (as it reads now)."""
+        message = self.messages.get(message["id"], message)
+        data = {"custom_id": custom_id, "component_type": 3, "values": list(values)}
+        channel_id = int(message["channel_id"])
+        record, payload = self._interaction(3, user, channel_id, data, message=dict(message))
+        record.message_id = message["id"]
+        await self.push("INTERACTION_CREATE", payload)
+        return record
+
     async def click_label(self, user: Member, message: Json, label: str) -> Interaction:
         message = self.messages.get(message["id"], message)
         for button in buttons(message):
@@ -763,7 +775,14 @@ class FakeDiscord(Watched):
             items = row.get("components", [])
             if len(items) > 5:
                 self._violation(f"{len(items)} buttons in a row")
+            if any(item.get("type") == 3 for item in items) and len(items) > 1:
+                self._violation("a select shares its row")
             for item in items:
+                options = item.get("options") or []
+                if len(options) > 25 or any(
+                    len(o.get(k) or "") > 100 for o in options for k in ("label", "value")
+                ):
+                    self._violation(f"select options of {item.get('custom_id')!r}")
                 if len(item.get("label") or "") > LABEL_LIMIT:
                     self._violation(f"button label {item.get('label')!r}")
                 if len(item.get("custom_id") or "") > CUSTOM_ID_LIMIT:
