@@ -154,3 +154,14 @@ class Bank:
         """The domain's short label for headers (its title when the pack gives none)."""
         found = self.domains.get((pack, domain))
         return found.label if found else domain
+
+    def label_in(self, question: QuestionData, blueprint: str) -> str:
+        """The question's header label in the blueprint `blueprint` (a track's): its domain
+        there, by short label; the default blueprint's for "" or a blueprint not loaded."""
+        for b in self.blueprints.get(question.pack, ()):
+            if b.id == blueprint:
+                domain = question.domain_in(b.id)
+                found = next((d for d in b.domains if d.id == domain), None)
+                if found is not None:
+                    return found.label
+        return self.domain_label(question.pack, question.domain)

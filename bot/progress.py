@@ -373,7 +373,8 @@ class Progress:
         if q is None or q.retired:
             raise AskNotFound()
         user_id = await self.tutor.user_id(ref)
-        return await self.tutor.ask(q, purpose="retry", user_id=user_id)
+        blueprint = (await self.tutor.track_of(ref)).blueprint  # cached with the user id
+        return await self.tutor.ask(q, purpose="retry", user_id=user_id, blueprint=blueprint)
 
 
 def miss_view(bank: Bank, q: QuestionData) -> MissView:

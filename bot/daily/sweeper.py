@@ -196,9 +196,19 @@ class DailySweeper:
         )
         return outcomes
 
+    def _blueprint(self, bank: Bank, stored: str | None) -> str:
+        """The blueprint of the user's track (the header names the question's domain there)."""
+        try:
+            return tracks.resolve(bank, stored, self.tutor.default_pack).blueprint
+        except NoQuestions:
+            return ""
+
     async def _deliver(self, claim: Claim, bank: Bank, now: datetime) -> Outcome:
         channel = self.channels[claim.platform]
-        view = self.tutor.view(bank, claim.ask_id, claim.question_key, claim.option_order, "daily")
+        view = self.tutor.view(
+            bank, claim.ask_id, claim.question_key, claim.option_order, "daily",
+            self._blueprint(bank, claim.track),
+        )  # fmt: skip
         outcome = Outcome(
             delivery_id=claim.delivery_id, user_id=claim.user_id, status=SENT,
             ask_id=claim.ask_id, maybe_duplicates=claim.maybe_duplicates,
