@@ -266,18 +266,18 @@ class Tutor:
             domain=bank.label_in(question, blueprint),
             difficulty=question.difficulty,
             purpose=purpose,
-            review=Tutor.review_label(bank, question) if purpose == "review" else "",
+            review=Tutor.review_label(bank, question, blueprint) if purpose == "review" else "",
         )
 
     @staticmethod
-    def review_label(bank: Bank, question: QuestionData) -> str:
+    def review_label(bank: Bank, question: QuestionData, blueprint: str = "") -> str:
         """ "🔁 Review · EBS": a re-ask, named by its first concept (else its domain)."""
         names = [
             bank.concepts[(question.pack, c)].name
             for c in question.concepts
             if (question.pack, c) in bank.concepts
         ]
-        name = names[0] if names else bank.domain_title(question.pack, question.domain)
+        name = names[0] if names else bank.title_in(question, blueprint)
         return f"🔁 Review · {name}"
 
     async def set_message_ref(self, ask_id: int, ref: str) -> None:

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.content.importer import import_paths
-from bot.tracks import parse_choice
 from bot.daily.errors import DeliveryRetryAfter
+from bot.tracks import parse_choice
 from bot.views import UserRef
 from tests.daily.conftest import add_user, deliveries, make_sweeper, user_active, utc
 from tests.daily.fakes import FakeNotifier, blocked, retry_after_first, unknown_first
