@@ -45,6 +45,8 @@ async def test_the_terminal_heads_questions_by_the_students_track(app: App) -> N
         out = io.StringIO()
         session = ConsoleSession(app.tutor, UserRef("console", name, name), out=out)
         assert await session.handle(f"/track {track}")
+        # no buttons here: the menu keeps the typed form
+        assert "Choose one with /track PACK or /track PACK/BLUEPRINT." in out.getvalue()
         for _ in range(3):
             assert await session.handle("/quiz")
             header = out.getvalue().rsplit("[", 1)[1].split(" · ", 1)[0]

@@ -16,6 +16,9 @@ async def test_track_lists_packs_and_a_domain_button_asks_from_that_domain(
 ) -> None:
     menu = await bot.reply(alice, "/track")
     assert "You study:" in menu["text"]
+    # under buttons, the text says to tap one (the terminal's keeps the typed form)
+    assert "Tap one to study it." in menu["text"] and "/track PACK" not in menu["text"]
+    assert "Tap a domain to practise it, or send /quiz NAME for a service." in menu["text"]
     data = [b["callback_data"] for b in buttons(menu)]
     assert any(d.startswith("tr:") for d in data)  # the packs' blueprints
     assert button_data(menu, "Security") == "d:security"
