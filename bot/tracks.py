@@ -105,6 +105,15 @@ def resolve(bank: Bank, stored: str | None, default_pack: str = DEFAULT_PACK) ->
     raise NoQuestions()
 
 
+def blueprint_in_force(bank: Bank, stored: str | None, default_pack: str = DEFAULT_PACK) -> str:
+    """The id of the blueprint a stored track studies (what names a question's domain in its
+    header); "" (the pack's default) when no pack is loaded."""
+    try:
+        return resolve(bank, stored, default_pack).blueprint
+    except NoQuestions:
+        return ""
+
+
 def blueprint_of(bank: Bank, track: Track) -> BlueprintData | None:
     """The track's blueprint (the pack's default for an unknown id); None without the pack."""
     return _blueprint(bank, track.pack, track.blueprint)

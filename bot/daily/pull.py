@@ -55,10 +55,8 @@ class PulledDaily:
                 bank = await self.tutor.bank()
                 if row.question_id not in bank.questions:
                     return None
-                track = tracks.resolve(bank, user.track, self.tutor.default_pack)
-                return self.tutor.view(
-                    bank, row.ask_id, row.question_id, order, "daily", track.blueprint
-                )
+                blueprint = tracks.blueprint_in_force(bank, user.track, self.tutor.default_pack)
+                return self.tutor.view(bank, row.ask_id, row.question_id, order, "daily", blueprint)
         view = await self.tutor.next_question(ref, purpose="daily")
         await self._record(user.id, today, tz, view.ask_id, now)
         return view

@@ -196,18 +196,11 @@ class DailySweeper:
         )
         return outcomes
 
-    def _blueprint(self, bank: Bank, stored: str | None) -> str:
-        """The blueprint of the user's track (the header names the question's domain there)."""
-        try:
-            return tracks.resolve(bank, stored, self.tutor.default_pack).blueprint
-        except NoQuestions:
-            return ""
-
     async def _deliver(self, claim: Claim, bank: Bank, now: datetime) -> Outcome:
         channel = self.channels[claim.platform]
         view = self.tutor.view(
             bank, claim.ask_id, claim.question_key, claim.option_order, "daily",
-            self._blueprint(bank, claim.track),
+            tracks.blueprint_in_force(bank, claim.track, self.tutor.default_pack),
         )  # fmt: skip
         outcome = Outcome(
             delivery_id=claim.delivery_id, user_id=claim.user_id, status=SENT,

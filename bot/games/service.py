@@ -447,13 +447,6 @@ class Games:
     async def _edit_invite(self, game: Game, status: str) -> None:
         await self._edit(game.venue, game.message_ref, self._invite(game, status))
 
-    def _blueprint(self, bank: Bank, snap: Snapshot) -> str:
-        """The blueprint of the channel's track, whose domains head its rounds."""
-        try:
-            return tracks.resolve(bank, snap.track, self.tutor.default_pack).blueprint
-        except NoQuestions:
-            return ""
-
     def _round_view(
         self,
         bank: Bank,
@@ -497,7 +490,7 @@ class Games:
         else:
             round_view = self._round_view(
                 bank, snap.game, ask.id, ask.question_key, ask.option_order,
-                self._blueprint(bank, snap),
+                tracks.blueprint_in_force(bank, snap.track, self.tutor.default_pack),
             )  # fmt: skip
             await self._edit(game.venue, snap.round_ref, replace(round_view, closed=True))
             await self._post(game.venue, self._reveal(bank, game, closed))
@@ -574,7 +567,7 @@ class Games:
             if ask.question_key in bank.questions:
                 view = self._round_view(
                     bank, before.game, ask.id, ask.question_key, ask.option_order,
-                    self._blueprint(bank, before),
+                    tracks.blueprint_in_force(bank, before.track, self.tutor.default_pack),
                 )  # fmt: skip
                 await self._edit(game.venue, before.round_ref, replace(view, closed=True))
         await self._post(game.venue, self._over(game, reason, (), before))
