@@ -78,8 +78,8 @@ class QuestionData:
 @dataclass
 class Bank:
     revision: int = 0
-    # The default blueprint's domains of every pack (question headers' labels); a track's
-    # own blueprint's domains come from bot.tracks.domains.
+    # The default blueprint's domains of every pack (a question's header falls back to
+    # them); a track's own blueprint's domains come from bot.tracks.domains.
     domains: dict[tuple[str, str], DomainData] = field(default_factory=dict)
     # Every blueprint of every pack, per pack, the default first.
     blueprints: dict[str, tuple[BlueprintData, ...]] = field(default_factory=dict)
@@ -146,11 +146,22 @@ class Bank:
         found = self.blueprints.get(pack)
         return found[0] if found else None
 
-    def domain_title(self, pack: str, domain: str) -> str:
-        found = self.domains.get((pack, domain))
-        return found.title if found else domain
+    def domain_of(self, question: QuestionData, blueprint: str) -> DomainData | None:
+        """The question's domain in the blueprint `blueprint` (a track's); the default
+        blueprint's for "" or a blueprint not loaded."""
+        for b in self.blueprints.get(question.pack, ()):
+            if b.id == blueprint:
+                domain = question.domain_in(b.id)
+                found = next((d for d in b.domains if d.id == domain), None)
+                if found is not None:
+                    return found
+        return self.domains.get((question.pack, question.domain))
 
-    def domain_label(self, pack: str, domain: str) -> str:
-        """The domain's short label for headers (its title when the pack gives none)."""
-        found = self.domains.get((pack, domain))
-        return found.label if found else domain
+    def label_in(self, question: QuestionData, blueprint: str) -> str:
+        """The question's header label: its domain's short label in `blueprint`."""
+        found = self.domain_of(question, blueprint)
+        return found.label if found else question.domain
+
+    def title_in(self, question: QuestionData, blueprint: str) -> str:
+        found = self.domain_of(question, blueprint)
+        return found.title if found else question.domain

@@ -58,4 +58,7 @@ class Concepts:
         recent = set((await self.tutor.store.practice_state(user_id, RECENT_WINDOW)).recent)
         fresh = [q for q in questions if q.key not in recent] or questions
         metrics.record_ask(ref.platform, "practice")
-        return await self.tutor.ask(self.tutor.rng.choice(fresh), "practice", user_id=user_id)
+        blueprint = (await self.tutor.track_of(ref)).blueprint  # cached with the user id
+        return await self.tutor.ask(
+            self.tutor.rng.choice(fresh), "practice", user_id=user_id, blueprint=blueprint
+        )

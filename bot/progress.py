@@ -347,24 +347,25 @@ class Progress:
         """The last MISSES questions answered wrong (newest first), still in the bank."""
         user_id = await self.tutor.user_id(ref)
         bank = await self.tutor.bank()
+        blueprint = (await self.tutor.track_of(ref)).blueprint  # cached with the user id
         wanted = set(packs) if packs is not None else set(bank.blueprints)
         out: list[MissView] = []
         for key in await self.store.recent_misses(user_id, 3 * MISSES):
             q = bank.questions.get(key)
             if q is None or q.retired or q.pack not in wanted:
                 continue
-            out.append(miss_view(bank, q))
+            out.append(miss_view(bank, q, blueprint))
             if len(out) == MISSES:
                 break
         return out
 
-    async def miss(self, question_key: int) -> MissView:
-        """One question's explanation (a /misses button)."""
+    async def miss(self, ref: UserRef, question_key: int) -> MissView:
+        """One question's explanation (a /misses button), its domain named in the track."""
         bank = await self.tutor.bank()
         q = bank.questions.get(question_key)
         if q is None or q.retired:
             raise AskNotFound()
-        return miss_view(bank, q)
+        return miss_view(bank, q, (await self.tutor.track_of(ref)).blueprint)
 
     async def retry(self, ref: UserRef, question_key: int) -> QuestionView:
         """A new ask of the same question (a /misses button)."""
@@ -373,14 +374,16 @@ class Progress:
         if q is None or q.retired:
             raise AskNotFound()
         user_id = await self.tutor.user_id(ref)
-        return await self.tutor.ask(q, purpose="retry", user_id=user_id)
+        blueprint = (await self.tutor.track_of(ref)).blueprint  # cached with the user id
+        return await self.tutor.ask(q, purpose="retry", user_id=user_id, blueprint=blueprint)
 
 
-def miss_view(bank: Bank, q: QuestionData) -> MissView:
+def miss_view(bank: Bank, q: QuestionData, blueprint: str = "") -> MissView:
+    """A missed question, its domain named in `blueprint` (the user's track's)."""
     return MissView(
         question_key=q.key,
         question_id=q.id,
-        domain=bank.domain_title(q.pack, q.domain),
+        domain=bank.title_in(q, blueprint),
         scenario=q.scenario,
         right=tuple(o.text for o in q.options if o.correct),
         explanation=q.explanation,

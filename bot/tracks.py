@@ -49,23 +49,36 @@ class TrackMenu:
     domains: tuple[tuple[str, str], ...] = ()  # the chosen track's (domain id, label)
     chat: bool = False  # a group chat's track (bot.chat_tracks), not the user's own
 
-    def text(self) -> str:
+    @property
+    def notice(self) -> str:
+        """What a choice made by button confirms (a Telegram toast)."""
+        return f"{'This chat studies' if self.chat else 'You study'}: {self.current}"
+
+    def text(self, buttons: bool = False) -> str:
+        """The menu's text; `buttons`: the platform shows a button per track (and, for the
+        user's own track, per domain) under it, so it says to tap one rather than type."""
+        listed = [f"{'•' if o.chosen else '-'} {o.title} ({o.key})" for o in self.options]
         if self.chat:
+            how = "taps one" if buttons else "chooses with /track PACK or /track PACK/BLUEPRINT"
             return "\n".join(
-                [f"This chat studies: {self.current}.", "Tracks:"]
-                + [f"{'•' if o.chosen else '-'} {o.title} ({o.key})" for o in self.options]
+                [f"{self.notice}.", "Tracks:", *listed]
                 + [
-                    "Its games and daily question ask from it. An admin of the chat chooses "
-                    "with /track PACK or /track PACK/BLUEPRINT.",
+                    f"Its games and daily question ask from it. An admin of the chat {how}.",
                     "Your own track: /track in a private chat with me.",
                 ]
             )
-        lines = [f"You study: {self.current}.", "Tracks:"]
-        lines += [f"{'•' if o.chosen else '-'} {o.title} ({o.key})" for o in self.options]
-        lines.append("Choose one with /track PACK or /track PACK/BLUEPRINT.")
+        lines = [f"{self.notice}.", "Tracks:", *listed]
+        lines.append(
+            "Tap one to study it."
+            if buttons
+            else "Choose one with /track PACK or /track PACK/BLUEPRINT."
+        )
         if self.domains:
-            names = ", ".join(label for _id, label in self.domains)
-            lines.append(f"Practise one domain or service with /quiz NAME ({names}).")
+            if buttons:
+                lines.append("Tap a domain to practise it, or send /quiz NAME for a service.")
+            else:
+                names = ", ".join(label for _id, label in self.domains)
+                lines.append(f"Practise one domain or service with /quiz NAME ({names}).")
         return "\n".join(lines)
 
 
@@ -90,6 +103,15 @@ def resolve(bank: Bank, stored: str | None, default_pack: str = DEFAULT_PACK) ->
         if found is not None:
             return Track(found.pack, found.id)
     raise NoQuestions()
+
+
+def blueprint_in_force(bank: Bank, stored: str | None, default_pack: str = DEFAULT_PACK) -> str:
+    """The id of the blueprint a stored track studies (what names a question's domain in its
+    header); "" (the pack's default) when no pack is loaded."""
+    try:
+        return resolve(bank, stored, default_pack).blueprint
+    except NoQuestions:
+        return ""
 
 
 def blueprint_of(bank: Bank, track: Track) -> BlueprintData | None:

@@ -185,7 +185,9 @@ class Tutor:
         if choice.review_of is not None and purpose == "practice":
             purpose = "review"
         metrics.record_ask(ref.platform, purpose)
-        return await self.ask(choice.question, user_id=user_id, purpose=purpose)
+        return await self.ask(
+            choice.question, user_id=user_id, purpose=purpose, blueprint=track.blueprint
+        )
 
     async def set_review_cap(self, ref: UserRef, cap: int) -> int:
         """At most `cap` reviews a day (0-500); BadSetting (nothing changed) otherwise."""
@@ -216,11 +218,14 @@ class Tutor:
         """A question posted to a group chat, from the chat's track (bot.chat_tracks; the
         default track if none is given): anyone there may answer it, once each."""
         bank = await self.bank()
-        questions = tracks.questions(bank, track or tracks.resolve(bank, None, self.default_pack))
+        track = track or tracks.resolve(bank, None, self.default_pack)
+        questions = tracks.questions(bank, track)
         if not questions:
             raise NoQuestions()
         metrics.record_ask(group_key.partition(":")[0], "group")
-        return await self.ask(self.rng.choice(questions), group_key=group_key, purpose="group")
+        return await self.ask(
+            self.rng.choice(questions), "group", group_key=group_key, blueprint=track.blueprint
+        )
 
     async def ask(
         self,
@@ -228,19 +233,27 @@ class Tutor:
         purpose: str,
         user_id: int | None = None,
         group_key: str | None = None,
+        blueprint: str = "",
     ) -> QuestionView:
+        """Ask `question`; its header names its domain in `blueprint` (the asker's track's)."""
         order = list(range(len(question.options)))
         self.rng.shuffle(order)
         ask_id = await self.store.create_ask(
             user_id, group_key, question.key, tuple(order), purpose, self.clock()
         )
-        return self.view(await self.bank(), ask_id, question.key, tuple(order), purpose)
+        return self.view(await self.bank(), ask_id, question.key, tuple(order), purpose, blueprint)
 
     @staticmethod
     def view(
-        bank: Bank, ask_id: int, question_key: int, order: tuple[int, ...], purpose: str
+        bank: Bank,
+        ask_id: int,
+        question_key: int,
+        order: tuple[int, ...],
+        purpose: str,
+        blueprint: str = "",
     ) -> QuestionView:
-        """How an ask looks: its question with the options in the order it was asked."""
+        """How an ask looks: its question with the options in the order it was asked, headed
+        by its domain in `blueprint` (the track's; "" for the pack's default)."""
         question = bank.questions[question_key]
         return QuestionView(
             ask_id=ask_id,
@@ -250,21 +263,21 @@ class Tutor:
                 OptionView(LETTERS[i], question.options[k].text) for i, k in enumerate(order)
             ),
             select=question.select,
-            domain=bank.domain_label(question.pack, question.domain),
+            domain=bank.label_in(question, blueprint),
             difficulty=question.difficulty,
             purpose=purpose,
-            review=Tutor.review_label(bank, question) if purpose == "review" else "",
+            review=Tutor.review_label(bank, question, blueprint) if purpose == "review" else "",
         )
 
     @staticmethod
-    def review_label(bank: Bank, question: QuestionData) -> str:
+    def review_label(bank: Bank, question: QuestionData, blueprint: str = "") -> str:
         """ "🔁 Review · EBS": a re-ask, named by its first concept (else its domain)."""
         names = [
             bank.concepts[(question.pack, c)].name
             for c in question.concepts
             if (question.pack, c) in bank.concepts
         ]
-        name = names[0] if names else bank.domain_title(question.pack, question.domain)
+        name = names[0] if names else bank.title_in(question, blueprint)
         return f"🔁 Review · {name}"
 
     async def set_message_ref(self, ask_id: int, ref: str) -> None:

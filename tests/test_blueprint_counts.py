@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from alembic import command
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
 
 from bot.app import App
 from bot.content.importer import import_text
-from bot.store import migrate
 from bot.store.models import Attempt, DomainCount
 from bot.tracks import parse_choice
 from bot.views import UserRef
-from tests.test_tracks_db import MULTIPACK, answer, two_packs
+from tests.asking import answer
+from tests.migrating import migrate_to
+from tests.test_tracks_db import MULTIPACK, two_packs
 
 Counts = dict[tuple[str, str, str], tuple[int, int]]
 
@@ -114,13 +113,8 @@ async def test_migration_0013_back_fills_every_blueprint_and_goes_back(app: App)
     ids = [await app.tutor.user_id(ref) for ref in (ada, bob)]
     expected = {u: await _expected(app, u) for u in ids}
 
-    def run(connection: Connection, revision: str) -> None:
-        config = migrate.alembic_config()
-        config.attributes["connection"] = connection
-        (command.downgrade if revision != "head" else command.upgrade)(config, revision)
-
     async with app.engine.begin() as conn:
-        await conn.run_sync(run, "0011")
+        await conn.run_sync(migrate_to, "0011")
         rows = (await conn.exec_driver_sql(
             "SELECT user_id, pack_id, domain_id, answered FROM domain_counts"
         )).all()  # fmt: skip
@@ -128,6 +122,6 @@ async def test_migration_0013_back_fills_every_blueprint_and_goes_back(app: App)
     assert sum(r.answered for r in rows) == 9
     assert {r.domain_id for r in rows if r.pack_id == "multi"} <= {"secure", "cost"}
     async with app.engine.begin() as conn:
-        await conn.run_sync(run, "head")
+        await conn.run_sync(migrate_to, "head")
     for u in ids:
         assert await _counters(app, u) == expected[u]

@@ -8,9 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.content.importer import ImportRefused, import_paths, import_text
@@ -22,6 +20,7 @@ from bot.tutor import Tutor
 from bot.views import UserRef
 from tests.asking import next_question
 from tests.conftest import MINIPACK
+from tests.migrating import migrate_to
 from tests.migration_seeds import _domains_0002, _questions_0002, _seed_0002
 
 MULTIPACK = Path(__file__).parent / "data" / "multipack"
@@ -156,13 +155,8 @@ questions:
 
 
 async def _downgrade(engine: AsyncEngine, revision: str) -> None:
-    def run(connection: Connection) -> None:
-        config = migrate.alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
     async with engine.begin() as connection:
-        await connection.run_sync(run)
+        await connection.run_sync(migrate_to, revision)
 
 
 _users_0002 = sa.table(

@@ -9,31 +9,20 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from fsrs import Rating
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from bot import learning
 from bot.app import App
 from bot.confidence import NoSuchAnswer, NothingAnswered, NotRight
-from bot.store import migrate
 from bot.store.models import Ask, Attempt, ConceptCard, Review
 from bot.views import QuestionView, UserRef
-from tests.asking import next_question
+from tests.asking import answer, next_question
+from tests.migrating import migrate_to
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ADA, BOB = UserRef("test", "1", "Ada"), UserRef("test", "2", "Bob")
 CARD_COLUMNS = ("card", "due", "last_question_id", "last_seen_at", "ask_id", "prev_card")
-
-
-async def _answer(app: App, ref: UserRef, view: QuestionView, correct: bool) -> None:
-    bank = await app.tutor.bank()
-    async with app.engine.connect() as conn:
-        row = (await conn.execute(select(Ask).where(Ask.id == view.ask_id))).one()
-    options = bank.questions[row.question_id].options
-    order = [int(i) for i in row.option_order.split(",")]
-    picks = [chr(65 + i) for i, k in enumerate(order) if options[k].correct == correct]
-    await app.tutor.answer(ref, view.ask_id, "".join(picks[: view.select]))
 
 
 async def _cards(app: App) -> dict[tuple[int, str, str], tuple[Any, ...]]:
@@ -50,13 +39,7 @@ async def _practise(app: App, clock: list[datetime], rounds: int) -> None:
         for n, ref in enumerate((ADA, BOB)):
             clock[0] += timedelta(hours=7)
             view = await next_question(app.tutor, ref)
-            await _answer(app, ref, view, correct=(i + n) % 3 != 0)
-
-
-def _run(connection: Connection, revision: str) -> None:
-    config = migrate.alembic_config()
-    config.attributes["connection"] = connection
-    (command.upgrade if revision == "head" else command.downgrade)(config, revision)
+            await answer(app, ref, view, correct=(i + n) % 3 != 0)
 
 
 def _replayed(answers: list[tuple[int, int, bool, datetime]], concepts: dict[int, Any]) -> Any:
@@ -109,7 +92,7 @@ async def test_migration_0012_builds_the_cards_from_answers_stored_under_0011(ap
     assert live and len({k[0] for k in live}) == 2
 
     async with app.engine.begin() as conn:
-        await conn.run_sync(_run, "0011")
+        await conn.run_sync(migrate_to, "0011")
     # Under 0011 (per-question cards): the downgrade rebuilt each question's card, and
     # an answer stored as 0011's code stored it (attempt and per-question review).
     async with app.engine.begin() as conn:
@@ -133,7 +116,7 @@ async def test_migration_0012_builds_the_cards_from_answers_stored_under_0011(ap
             {"a": ask, "u": users[0], "q": q, "c": False, "t": at},
         )
     async with app.engine.begin() as conn:
-        await conn.run_sync(_run, "head")
+        await conn.run_sync(migrate_to, "head")
 
     migrated = await _cards(app)
     bank = await app.tutor.bank()
@@ -156,23 +139,31 @@ async def test_migration_0012_builds_the_cards_from_answers_stored_under_0011(ap
     ]
 
 
-async def test_unsure_redoes_the_answer_as_hard_once(app: App) -> None:
+async def _answered_rightly(
+    app: App,
+) -> tuple[list[datetime], QuestionView, dict[tuple[int, str, str], tuple[Any, ...]]]:
+    """Ada answers a question rightly at NOW: the clock (the test moves it), the ask and
+    the cards it left."""
     clock = [NOW]
     app.tutor.clock = lambda: clock[0]
     view = await next_question(app.tutor, ADA)
-    await _answer(app, ADA, view, correct=True)
-    good = await _cards(app)
+    await answer(app, ADA, view, correct=True)
+    return clock, view, await _cards(app)
+
+
+async def test_unsure_redoes_the_answer_as_hard_once(app: App) -> None:
+    clock, view, good = await _answered_rightly(app)
     clock[0] += timedelta(minutes=5)
     marked = await app.confidence.mark(ADA, view.ask_id, sure=False)
     assert marked.first and "unsure" in marked.text().lower()
     hard = await _cards(app)
     assert set(hard) == set(good)
     async with app.engine.connect() as conn:
-        answer = (await conn.execute(select(Attempt).where(Attempt.ask_id == view.ask_id))).one()
-    assert answer.confidence == "unsure"
+        attempt = (await conn.execute(select(Attempt).where(Attempt.ask_id == view.ask_id))).one()
+    assert attempt.confidence == "unsure"
     for key, (card, due, *rest) in hard.items():
         prev = good[key][5]
-        expected = learning.review(prev, answer.question_id, Rating.Hard, answer.answered_at)
+        expected = learning.review(prev, attempt.question_id, Rating.Hard, attempt.answered_at)
         assert (card, due) == (dict(expected.to_dict()), expected.due)
         assert tuple(rest) == good[key][2:]  # the rest of the card's row is as it was
         assert due <= good[key][1]  # Hard comes back no later than Good
@@ -183,11 +174,7 @@ async def test_unsure_redoes_the_answer_as_hard_once(app: App) -> None:
 
 
 async def test_sure_keeps_good_and_bad_taps_are_refused(app: App) -> None:
-    clock = [NOW]
-    app.tutor.clock = lambda: clock[0]
-    view = await next_question(app.tutor, ADA)
-    await _answer(app, ADA, view, correct=True)
-    good = await _cards(app)
+    clock, view, good = await _answered_rightly(app)
     assert (await app.confidence.mark(ADA, view.ask_id, sure=True)).text() == "Noted: sure."
     assert await _cards(app) == good
     with pytest.raises(NoSuchAnswer):  # Bob never answered Ada's question
@@ -198,7 +185,7 @@ async def test_sure_keeps_good_and_bad_taps_are_refused(app: App) -> None:
         await app.confidence.mark(ADA, None, sure=False)
     clock[0] += timedelta(hours=1)
     wrong = await next_question(app.tutor, ADA)
-    await _answer(app, ADA, wrong, correct=False)
+    await answer(app, ADA, wrong, correct=False)
     before = await _cards(app)
     with pytest.raises(NotRight):
         await app.confidence.mark(ADA, wrong.ask_id, sure=False)

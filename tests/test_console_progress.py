@@ -9,6 +9,7 @@ from pathlib import Path
 from adapters.console.session import ConsoleSession
 from bot.app import App
 from bot.views import UserRef
+from tests.asking import letters_for
 
 ADA = UserRef("console", "ada", "Ada")
 
@@ -26,7 +27,7 @@ async def test_stats_misses_and_summary(app: App, tmp_path: Path) -> None:
         await session.handle("/quiz")
         ask = max(session.domains)
         question = bank.questions[await _question_key(app, ask)]
-        wrong = await _letters(app, ask, right=False)
+        wrong = await letters_for(app, ask, correct=False)
         await session.handle(wrong[: question.select])
     assert session.tally.answered == 4 and session.tally.right == 0
 
@@ -62,17 +63,3 @@ async def _question_key(app: App, ask_id: int) -> int:
         return int(
             (await conn.execute(select(Ask.question_id).where(Ask.id == ask_id))).scalar_one()
         )
-
-
-async def _letters(app: App, ask_id: int, right: bool) -> str:
-    from sqlalchemy import select
-
-    from bot.store.models import Ask
-
-    async with app.engine.connect() as conn:
-        row = (
-            await conn.execute(select(Ask.question_id, Ask.option_order).where(Ask.id == ask_id))
-        ).one()
-    question = (await app.tutor.bank()).questions[row.question_id]
-    order = [int(i) for i in row.option_order.split(",")]
-    return "".join("ABCDEF"[i] for i, k in enumerate(order) if question.options[k].correct == right)

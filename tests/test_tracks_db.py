@@ -7,18 +7,17 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
 
 from bot.app import App
 from bot.content.importer import import_paths
-from bot.store import migrate
 from bot.store.models import Ask, Attempt, User
 from bot.tracks import Track, parse_choice
 from bot.views import QuestionView, UserRef
+from tests.asking import answer
 from tests.daily.conftest import add_user, make_sweeper, utc
 from tests.daily.fakes import FakeNotifier
+from tests.migrating import migrate_to
 
 MULTIPACK = Path(__file__).parent / "data" / "multipack"
 NOW = utc(2026, 3, 2, 12, 0)
@@ -28,18 +27,6 @@ async def pack_of(app: App, view: QuestionView) -> str:
     async with app.engine.connect() as conn:
         key = await conn.scalar(select(Ask.question_id).where(Ask.id == view.ask_id))
     return (await app.tutor.bank()).questions[key].pack
-
-
-async def answer(app: App, ref: UserRef, view: QuestionView, correct: bool) -> None:
-    bank = await app.tutor.bank()
-    async with app.engine.connect() as conn:
-        row = (await conn.execute(select(Ask).where(Ask.id == view.ask_id))).one()
-    options = bank.questions[row.question_id].options
-    order = [int(i) for i in row.option_order.split(",")]
-    letters = "".join(chr(65 + i) for i, k in enumerate(order) if options[k].correct == correct)[
-        : view.select
-    ]
-    await app.tutor.answer(ref, view.ask_id, letters)
 
 
 async def two_packs(app: App) -> tuple[UserRef, UserRef]:
@@ -98,19 +85,14 @@ async def test_migration_0008_keeps_history_both_ways(app: App) -> None:
     view = await app.tutor.next_question(ada)
     await answer(app, ada, view, correct=True)
 
-    def run(connection: Connection, revision: str) -> None:
-        config = migrate.alembic_config()
-        config.attributes["connection"] = connection
-        (command.downgrade if revision != "head" else command.upgrade)(config, revision)
-
     async with app.engine.begin() as conn:
-        await conn.run_sync(run, "0006")
+        await conn.run_sync(migrate_to, "0006")
     async with app.engine.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(Attempt)) == 1
         users = await conn.scalar(select(func.count(User.id)))
     assert users == 2
     async with app.engine.begin() as conn:
-        await conn.run_sync(run, "head")
+        await conn.run_sync(migrate_to, "head")
     app.tutor.forget_bank()
     user = await app.tutor.user(bob)
     assert user.track is None and user.review_cap == 30  # the choice went with the column

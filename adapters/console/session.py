@@ -201,7 +201,7 @@ class ConsoleSession:
             return
         chosen = self.misses[int(arg) - 1]
         if command == "/why":
-            self.say(miss_text(await progress.miss(chosen.question_key)))
+            self.say(miss_text(await progress.miss(self.user, chosen.question_key)))
             return
         view = await progress.retry(self.user, chosen.question_key)
         self.domains[view.ask_id] = view.domain

@@ -52,7 +52,7 @@ async def miss_action(
     interaction: Interaction, progress: Progress, ref: UserRef, kind: str, question_key: int
 ) -> None:
     if kind == "x":
-        text = miss_text(await progress.miss(question_key))
+        text = miss_text(await progress.miss(ref, question_key))
         await interaction.followup.send(_text(text), ephemeral=True)
         return
     await send_question(interaction, await progress.retry(ref, question_key))

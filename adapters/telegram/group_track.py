@@ -55,7 +55,9 @@ class GroupTrack:
             menu = await self.chat_tracks.choose(group_key(chat), choice, allowed)
         else:
             menu = await self.chat_tracks.show(group_key(chat))
-        await message.reply_text(render.escaped(menu.text()), reply_markup=keyboards.tracks(menu))
+        await message.reply_text(
+            render.escaped(menu.text(buttons=True)), reply_markup=keyboards.tracks(menu)
+        )
 
     async def button(self, update: Update, context: Context) -> None:
         query = update.callback_query
@@ -65,12 +67,12 @@ class GroupTrack:
             return
         allowed = await _may_administer(context, chat, query.from_user, None)
         menu = await self.chat_tracks.choose(group_key(chat), action.key, allowed)
-        await query.answer(render.plain(f"This chat studies: {menu.current}", 200))
+        await query.answer(render.plain(menu.notice, 200))
         if isinstance(query.message, Message):
             # deleted meanwhile, or showing this already: nothing worth failing over
             with contextlib.suppress(BadRequest):
                 await query.message.edit_text(
-                    render.escaped(menu.text()), reply_markup=keyboards.tracks(menu)
+                    render.escaped(menu.text(buttons=True)), reply_markup=keyboards.tracks(menu)
                 )
 
 

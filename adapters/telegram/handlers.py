@@ -185,7 +185,9 @@ class Handlers:
         menu = await (
             tracks.choose(self.tutor, ref, choice) if choice else tracks.show(self.tutor, ref)
         )
-        await message.reply_text(render.escaped(menu.text()), reply_markup=keyboards.tracks(menu))
+        await message.reply_text(
+            render.escaped(menu.text(buttons=True)), reply_markup=keyboards.tracks(menu)
+        )
 
     async def reviews(self, update: Update, context: Context) -> None:
         message, user = _message_and_user(update)
@@ -333,9 +335,10 @@ class Handlers:
             await self.settings.press(query, action, user_ref(query.from_user), context)
         elif isinstance(action, ChooseTrack):
             menu = await tracks.choose(self.tutor, user_ref(query.from_user), action.key)
-            await query.answer(render.plain(f"You study: {menu.current}", 200))
+            await query.answer(render.plain(menu.notice, 200))
             if isinstance(query.message, Message):
-                await _edit(query.message, render.escaped(menu.text()), keyboards.tracks(menu))
+                text = render.escaped(menu.text(buttons=True))
+                await _edit(query.message, text, keyboards.tracks(menu))
         elif isinstance(action, QuizDomain):
             chat = query.message.chat if query.message else None
             if chat is None:

@@ -74,7 +74,7 @@ class ProgressHandlers:
         message = query.message if isinstance(query.message, Message) else None
         target = message.chat.id if message is not None else query.from_user.id
         if kind == "mx":
-            text = miss_text(await self.progress.miss(int(key)))
+            text = miss_text(await self.progress.miss(user_ref(query.from_user), int(key)))
             await query.answer()
             await context.bot.send_message(
                 target, html.escape(text)[: MessageLimit.MAX_TEXT_LENGTH]

@@ -13,6 +13,7 @@ from sqlalchemy import exists, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import tracks
 from bot.daily.localtime import end_of_day, local_date, occurrence, parse_hhmm, zone
 from bot.store.models import Ask, Attempt, Delivery
 from bot.tutor import Tutor
@@ -54,7 +55,8 @@ class PulledDaily:
                 bank = await self.tutor.bank()
                 if row.question_id not in bank.questions:
                     return None
-                return self.tutor.view(bank, row.ask_id, row.question_id, order, "daily")
+                blueprint = tracks.blueprint_in_force(bank, user.track, self.tutor.default_pack)
+                return self.tutor.view(bank, row.ask_id, row.question_id, order, "daily", blueprint)
         view = await self.tutor.next_question(ref, purpose="daily")
         await self._record(user.id, today, tz, view.ask_id, now)
         return view

@@ -62,6 +62,7 @@ class Claim:
     ask_id: int
     question_key: int
     option_order: tuple[int, ...]
+    track: str | None = None  # the user's stored track: the header names its domain
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,7 @@ class DailyStore:
             claims.append(
                 Claim(
                     delivery_id, user_id, target[0], target[1], day.local_date, day.expires_at,
-                    1, 0, ask_id, new.question_key, new.option_order,
+                    1, 0, ask_id, new.question_key, new.option_order, target[2],
                 )
             )  # fmt: skip
         return Planned(len(rows), len(added), claims)
@@ -354,7 +355,7 @@ class DailyStore:
             claims.append(
                 Claim(
                     r.id, r.user_id, target[0], target[1], r.local_date, r.expires_at,
-                    r.attempts + 1, r.maybe_duplicates, linked, question_key, order,
+                    r.attempts + 1, r.maybe_duplicates, linked, question_key, order, target[2],
                 )
             )  # fmt: skip
         update_rows(conn, DELIVERIES, "did", changes)
@@ -381,18 +382,20 @@ class DailyStore:
     @staticmethod
     def _targets(
         conn: Connection, user_ids: list[int], platforms: tuple[str, ...]
-    ) -> dict[int, tuple[str, str]]:
+    ) -> dict[int, tuple[str, str, str | None]]:
+        """user id -> (platform, external id, stored track) of the first identity there."""
         # Filter by user in SQL (its index) and by platform here: with both in SQL, SQLite
         # picks the (platform, external_id) index and scans every identity of the platform.
         rows = conn.execute(
-            select(Identity.user_id, Identity.platform, Identity.external_id)
+            select(Identity.user_id, Identity.platform, Identity.external_id, User.track)
+            .join(User, User.id == Identity.user_id)
             .where(in_ids(conn, Identity.user_id, user_ids))
             .order_by(Identity.id)
         )
-        targets: dict[int, tuple[str, str]] = {}
-        for user_id, platform, external_id in rows:
+        targets: dict[int, tuple[str, str, str | None]] = {}
+        for user_id, platform, external_id, track in rows:
             if platform in platforms:
-                targets.setdefault(user_id, (platform, external_id))
+                targets.setdefault(user_id, (platform, external_id, track))
         return targets
 
     @staticmethod

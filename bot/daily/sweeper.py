@@ -198,7 +198,10 @@ class DailySweeper:
 
     async def _deliver(self, claim: Claim, bank: Bank, now: datetime) -> Outcome:
         channel = self.channels[claim.platform]
-        view = self.tutor.view(bank, claim.ask_id, claim.question_key, claim.option_order, "daily")
+        view = self.tutor.view(
+            bank, claim.ask_id, claim.question_key, claim.option_order, "daily",
+            tracks.blueprint_in_force(bank, claim.track, self.tutor.default_pack),
+        )  # fmt: skip
         outcome = Outcome(
             delivery_id=claim.delivery_id, user_id=claim.user_id, status=SENT,
             ask_id=claim.ask_id, maybe_duplicates=claim.maybe_duplicates,

@@ -168,9 +168,7 @@ class Exams:
     async def finished_summaries(self, ref: UserRef) -> list[progress.ExamSummary]:
         """The user's finished exams as `/stats` lists them (newest first)."""
         done = [s for s in await self.history(ref) if s.status in ("finished", "expired")]
-        return [
-            progress.ExamSummary(s.started_at, s.title, s.percent, s.passed) for s in done
-        ]
+        return [progress.ExamSummary(s.started_at, s.title, s.percent, s.passed) for s in done]
 
     async def tick(self, now: datetime | None = None) -> int:
         """Expire running exams past their deadline (the scheduler's job calls this)."""
@@ -198,7 +196,7 @@ class Exams:
 
     def _question(self, bank: Bank, row: ExamRow, now: datetime) -> ExamQuestion:
         slot = row.slots[row.position]
-        view = Tutor.view(bank, slot.ask_id, slot.question_key, slot.order, "exam")
+        view = Tutor.view(bank, slot.ask_id, slot.question_key, slot.order, "exam", row.blueprint)
         left = int((row.deadline - now).total_seconds())
         return ExamQuestion(
             row.id, self._title(bank, row), row.position + 1, len(row.slots), left, view

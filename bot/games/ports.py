@@ -62,7 +62,8 @@ class Snapshot:
     used_questions: frozenset[int]  # questions already asked in this game
     standings: dict[int, Standing]  # the players' records in the game's community
     round_ref: str | None = None  # the message of the current round's question
-    # The channel's stored track (bot.chat_tracks), read before a round opens (else None).
+    # The channel's stored track (bot.chat_tracks), read while a round may open or is open
+    # (a round's header names its domain in the track's blueprint), else None.
     track: str | None = None
 
 

@@ -71,6 +71,7 @@ class _Opened:
 
     question_key: int
     order: tuple[int, ...]
+    blueprint: str  # the channel's track's
 
 
 @dataclass
@@ -365,7 +366,7 @@ class Games:
             seconds *= self.rules.single_factor
         order = list(range(len(question.options)))
         self.rng.shuffle(order)
-        moves.opened = _Opened(question.key, tuple(order))
+        moves.opened = _Opened(question.key, tuple(order), track.blueprint)
         return Change(
             machine.open_round(snap.game, seconds, now),
             new_ask=NewAsk(question.key, tuple(order)),
@@ -447,7 +448,13 @@ class Games:
         await self._edit(game.venue, game.message_ref, self._invite(game, status))
 
     def _round_view(
-        self, bank: Bank, game: Game, ask_id: int, question_key: int, order: tuple[int, ...]
+        self,
+        bank: Bank,
+        game: Game,
+        ask_id: int,
+        question_key: int,
+        order: tuple[int, ...],
+        blueprint: str,
     ) -> RoundView:
         assert game.round_started_at is not None
         return RoundView(
@@ -455,7 +462,7 @@ class Games:
             kind=game.kind,
             round_no=game.round_no,
             rounds=game.rounds,
-            question=Tutor.view(bank, ask_id, question_key, order, game.purpose),
+            question=Tutor.view(bank, ask_id, question_key, order, game.purpose, blueprint),
             seconds=game.round_seconds,
             closes_at=game.round_started_at + timedelta(seconds=game.round_seconds),
             players=tuple(s.name for s in game.seats) if game.kind == DUEL else (),
@@ -467,7 +474,9 @@ class Games:
         if opened is None or game.ask_id is None:
             return
         bank = await self.tutor.bank()
-        view = self._round_view(bank, game, game.ask_id, opened.question_key, opened.order)
+        view = self._round_view(
+            bank, game, game.ask_id, opened.question_key, opened.order, opened.blueprint
+        )
         ref = await self._post(game.venue, view)
         if ref is not None:
             await self.tutor.set_message_ref(game.ask_id, ref)
@@ -480,8 +489,9 @@ class Games:
             log.warning("game %s: its round's question is gone; no reveal", game.id)
         else:
             round_view = self._round_view(
-                bank, snap.game, ask.id, ask.question_key, ask.option_order
-            )
+                bank, snap.game, ask.id, ask.question_key, ask.option_order,
+                tracks.blueprint_in_force(bank, snap.track, self.tutor.default_pack),
+            )  # fmt: skip
             await self._edit(game.venue, snap.round_ref, replace(round_view, closed=True))
             await self._post(game.venue, self._reveal(bank, game, closed))
         if result.last and game.kind != SINGLE:  # a single question's reveal says it all
@@ -556,8 +566,9 @@ class Games:
             ask = before.ask
             if ask.question_key in bank.questions:
                 view = self._round_view(
-                    bank, before.game, ask.id, ask.question_key, ask.option_order
-                )
+                    bank, before.game, ask.id, ask.question_key, ask.option_order,
+                    tracks.blueprint_in_force(bank, before.track, self.tutor.default_pack),
+                )  # fmt: skip
                 await self._edit(game.venue, before.round_ref, replace(view, closed=True))
         await self._post(game.venue, self._over(game, reason, (), before))
 

@@ -175,7 +175,7 @@ class SqlGameStore:
                 )
         used: frozenset[int] = frozenset()
         track = None
-        if game.phase in (PAUSE, INVITE):  # a round may open: from the channel's track
+        if game.phase in (PAUSE, INVITE, ROUND):  # a round opens from (and is headed by) it
             track = conn.scalar(self.q_track, {"chat_key": game.venue.group_key})
         if game.phase == PAUSE:
             used = frozenset(conn.scalars(self.q_used, {"game_id": game.id}))

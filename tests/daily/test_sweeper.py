@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import App
+from bot.content.importer import import_paths
 from bot.daily.errors import DeliveryRetryAfter
+from bot.tracks import parse_choice
 from bot.views import UserRef
 from tests.daily.conftest import add_user, deliveries, make_sweeper, user_active, utc
 from tests.daily.fakes import FakeNotifier, blocked, retry_after_first, unknown_first
 
 SET_UP = utc(2026, 3, 1, 0, 30)  # users choose their time early on 1 March (UTC)
+MULTIPACK = Path(__file__).parents[1] / "data" / "multipack"
 
 
 async def test_one_question_per_user_at_their_local_time(core: App) -> None:
@@ -286,3 +290,30 @@ async def test_console_only_users_are_not_planned(core: App) -> None:
     notifier = FakeNotifier()
     report = await make_sweeper(core, notifier).sweep(utc(2026, 3, 1, 9, 0))
     assert report.planned == 0 and notifier.sent == []
+
+
+async def test_the_daily_question_is_headed_by_the_users_track(core: App) -> None:
+    """Sent at once or resent after a refusal, the header names the question's domain in
+    the user's track's blueprint (multi/old-exam: Design, Security; the default: Secure…)."""
+    await import_paths(core.engine, [MULTIPACK])
+    core.tutor.forget_bank()
+    bank = await core.tutor.bank()
+    old = await add_user(core, "old", "09:00", "UTC", SET_UP)
+    new = await add_user(core, "new", "09:00", "UTC", SET_UP)
+    await core.tutor.set_track(old, parse_choice(bank, "multi/old-exam"))
+    await core.tutor.set_track(new, parse_choice(bank, "multi"))
+    notifier = FakeNotifier(retry_after_first(seconds=20))
+    sweeper = make_sweeper(core, notifier)
+    at = utc(2026, 3, 1, 9, 0)
+    await sweeper.sweep(at)
+    await sweeper.sweep(at + timedelta(seconds=20))  # the resend (a claimed pending row)
+    await sweeper.sweep(utc(2026, 3, 2, 9, 0))  # the next day's (planned and claimed at once)
+    assert notifier.received() == {"old": 2, "new": 2}
+    headers = {(who, view.domain) for who, view in notifier.sent}
+    assert {who for who, _ in headers} == {"old", "new"}
+    for who, domain in headers:
+        assert domain in (
+            {"Design", "Security"}
+            if who == "old"
+            else {"Secure", "Design cost-optimized architectures"}
+        )

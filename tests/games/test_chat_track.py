@@ -73,3 +73,22 @@ async def test_only_admins_change_a_chats_track(table: Table) -> None:
     assert (await chat_tracks.track_of(VENUE.group_key)).key == "mini/main"
     await chat_tracks.choose(VENUE.group_key, "multi", may_administer=True)
     assert (await chat_tracks.show(VENUE.group_key)).current == "The new exam"
+
+
+async def test_rounds_are_headed_by_the_chats_track_open_and_closed(table: Table) -> None:
+    """multi/old-exam names the domains Design and Security (the default blueprint: Secure,
+    Design cost-optimized architectures): the round's post and its edits when it closes
+    (on its timer, or stopped) name them there."""
+    chat_tracks = await _two_packs(table)
+    await chat_tracks.choose(VENUE.group_key, "multi/old-exam", may_administer=True)
+    games, pub = table.games, table.publisher
+    old = {"Design", "Security"}
+    await games.ask_group(VENUE, ALICE)
+    assert pub.last(RoundView).question.domain in old
+    table.clock.advance(minutes=2)
+    assert await games.tick() == 1  # the round closes on its timer
+    await games.start_quiz(VENUE, ALICE, 3)
+    assert pub.last(RoundView).question.domain in old
+    await games.stop(VENUE, ALICE)
+    closed = [v for v in pub.edited(RoundView) if v.closed]
+    assert len(closed) == 2 and {v.question.domain for v in closed} <= old

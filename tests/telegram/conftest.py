@@ -148,6 +148,12 @@ class Student:
         await self.fake.push("message", message)
         return message
 
+    async def share_location(self, latitude: float, longitude: float) -> Json:
+        """A message carrying only a location (the "📍 Share location" keyboard's)."""
+        message = self._message(location={"latitude": latitude, "longitude": longitude})
+        await self.fake.push("message", message)
+        return message
+
     async def send_file(
         self, name: str, content: bytes, caption: str | None = None, size: int | None = None
     ) -> Json:

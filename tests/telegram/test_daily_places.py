@@ -72,10 +72,7 @@ async def test_daily_with_a_city_then_the_picker_then_a_location(
     assert keyboard[0][0]["request_location"] is True
 
     seen = len(bot.fake.sent(alice.chat_id))
-    shared = alice.text_message("")
-    del shared["text"]
-    shared["location"] = {"latitude": -23.55, "longitude": -46.63}
-    await bot.fake.push("message", shared)
+    await alice.share_location(-23.55, -46.63)
     reply = await bot.next_message(alice.chat_id, seen)
     assert reply["text"] == (
         "Time zone: America/Sao_Paulo. Your daily question comes at 20:00 there."

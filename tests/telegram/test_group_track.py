@@ -41,7 +41,7 @@ async def test_group_admins_choose_the_groups_track_and_its_games_ask_from_it(
 
     menu = await bot.reply(member, "/track")
     assert menu["text"].startswith("This chat studies: A tiny test pack.")
-    assert "An admin of the chat chooses" in menu["text"]
+    assert "An admin of the chat taps one." in menu["text"]  # under the buttons
     assert "tr:multi/old-exam" in [b["callback_data"] for b in buttons(menu)]
     assert not any(b["callback_data"].startswith("d:") for b in buttons(menu))
 

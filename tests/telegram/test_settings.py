@@ -179,10 +179,7 @@ async def test_zone_by_a_typed_city_then_by_a_shared_location(bot: Harness, alic
     ask = await bot.next_message(alice.chat_id, seen)
     assert ask["reply_markup"]["keyboard"][0][0]["request_location"] is True
     seen = len(bot.fake.sent(alice.chat_id))
-    shared = alice.text_message("")
-    del shared["text"]
-    shared["location"] = {"latitude": -23.55, "longitude": -46.63}
-    await bot.fake.push("message", shared)
+    await alice.share_location(-23.55, -46.63)
     reply = await bot.next_message(alice.chat_id, seen)
     assert reply["text"] == (
         "Time zone: America/Sao_Paulo. Your daily question is off: /settings turns it on."

@@ -16,6 +16,9 @@ async def test_track_lists_packs_and_a_domain_button_asks_from_that_domain(
 ) -> None:
     menu = await bot.reply(alice, "/track")
     assert "You study:" in menu["text"]
+    # under buttons, the text says to tap one (the terminal's keeps the typed form)
+    assert "Tap one to study it." in menu["text"] and "/track PACK" not in menu["text"]
+    assert "Tap a domain to practise it, or send /quiz NAME for a service." in menu["text"]
     data = [b["callback_data"] for b in buttons(menu)]
     assert any(d.startswith("tr:") for d in data)  # the packs' blueprints
     assert button_data(menu, "Security") == "d:security"
@@ -81,3 +84,20 @@ async def test_unknown_track_topic_and_cap_get_clear_messages(bot: Harness, alic
     assert "At most 5 reviews a day" in (await bot.reply(alice, "/reviews 5"))["text"]
     assert "e.g. /reviews 30" in (await bot.reply(alice, "/reviews lots"))["text"]
     assert "at most 5 reviews" in (await bot.reply(alice, "/reviews"))["text"]
+
+
+async def test_a_question_header_follows_the_students_track(
+    bot: Harness, alice: Student, bob: Student
+) -> None:
+    """On the second blueprint the header names the question's domain there; on the
+    default, the default's (multi/old-exam: Design, Security; multi/new-exam: Secure…)."""
+    assert bot.core is not None
+    await import_paths(bot.core.engine, [MULTIPACK])
+    bot.tutor.forget_bank()
+    for student, track, labels in (
+        (alice, "multi/old-exam", ("Design ·", "Security ·")),
+        (bob, "multi", ("Secure ·", "Design cost-optimized architectures ·")),
+    ):
+        await bot.reply(student, f"/track {track}")
+        question = await bot.reply(student, "/quiz")
+        assert question["text"].startswith(labels), question["text"]
