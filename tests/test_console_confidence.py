@@ -11,7 +11,8 @@ from bot.app import App
 from bot.confidence import HINT
 from bot.store.models import Attempt
 from bot.views import UserRef
-from tests.test_console_progress import _letters, _question_key
+from tests.asking import letters_for
+from tests.test_console_progress import _question_key
 
 ADA = UserRef("console", "ada", "Ada")
 
@@ -20,7 +21,7 @@ async def _answer(app: App, session: ConsoleSession, right: bool) -> int:
     await session.handle("/quiz")
     ask = max(session.domains)
     question = (await app.tutor.bank()).questions[await _question_key(app, ask)]
-    await session.handle((await _letters(app, ask, right))[: question.select])
+    await session.handle((await letters_for(app, ask, right))[: question.select])
     return ask
 
 
