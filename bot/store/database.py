@@ -7,7 +7,11 @@ Each store method is written once, as synchronous Core code, and runs in one rou
   thread for every cursor call (about 30 hops for one answer); doing the whole transaction
   in one hop makes an answer several times faster (see docs/benchmarks.md).
 Writers in this process take turns on a lock rather than in SQLite's busy handler, which
-sleeps and would stall them; other processes still meet the busy timeout.
+sleeps and would stall them; other processes still meet the busy timeout. The writer never
+checkpoints the WAL itself (SQLite's automatic checkpoint runs inside the commit that
+crosses 1,000 pages, and that answer waits for it: the p99 of answers): every
+CHECKPOINT_EVERY writes, a PASSIVE checkpoint runs on a thread of its own, which does not
+block the writer.
 
 On PostgreSQL every round trip counts (the client is CPU-bound in SQLAlchemy's async layer):
 - reads run with no BEGIN/ROLLBACK (autocommit): each statement sees committed data anyway
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +46,10 @@ from bot.store.db import SQLITE_BUSY_TIMEOUT_MS, sqlite_pragmas
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
+# Writes between two background WAL checkpoints (SQLite). An answer writes a handful of
+# pages, so the WAL stays around the size SQLite's own 1,000-page checkpoint would keep.
+CHECKPOINT_EVERY = 200
+
 
 class Database:
     def __init__(self, engine: AsyncEngine) -> None:
@@ -53,6 +62,9 @@ class Database:
         self._writer: Connection | None = None
         # One thread runs every write of this process, in turn, on one connection.
         self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._checkpointer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-wal")
+        self._writes = 0
+        self._checkpointing = False
         if self.dialect == "sqlite":
             url = engine.url.set(drivername="sqlite+pysqlite")
             if url.database in (None, "", ":memory:"):
@@ -111,14 +123,43 @@ class Database:
             # Writers take turns, so one connection serves them all: no pool checkout.
             if self._writer is None:
                 self._writer = self._sync.connect()
+                self._writer.exec_driver_sql("PRAGMA wal_autocheckpoint=0")  # see the docstring
+                self._writer.commit()  # (the statement began SQLAlchemy's transaction)
             with self._writer.begin():
-                return work(self._writer, *args)
+                result = work(self._writer, *args)
+            self._writes += 1
+            if self._writes % CHECKPOINT_EVERY == 0 and not self._checkpointing:
+                self._checkpointing = True
+                try:
+                    self._checkpointer.submit(self._checkpoint)
+                except RuntimeError:  # disposed: the last connection to close checkpoints
+                    self._checkpointing = False
+            return result
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the database file without blocking writers (PASSIVE)."""
+        assert self._sync is not None
+        try:
+            # A connection of its own, in autocommit and closed after: a pooled one can keep
+            # a read mark that stops the WAL from starting again from its beginning.
+            path = self._sync.url.database or ""
+            timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                conn.close()
+        except Exception:  # the next round tries again; a failed checkpoint loses nothing
+            log.warning("WAL checkpoint failed", exc_info=True)
+        finally:
+            self._checkpointing = False
 
     def dispose(self) -> None:
         with self._write_lock:
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None
+        self._checkpointer.shutdown(wait=True)
         if self._sync is not None:
             self._sync.dispose()
         self._writer_thread.shutdown(wait=False)
