@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import heap
 from bot.chat_tracks import ChatTracks
 from bot.confidence import Confidence
 from bot.config import Settings
@@ -58,6 +59,7 @@ class App:
     async def close(self) -> None:
         self.store.db.dispose()
         await self.engine.dispose()
+        heap.release()
 
 
 async def start(settings: Settings, *, seed_content: bool = True) -> App:
@@ -77,4 +79,7 @@ async def start(settings: Settings, *, seed_content: bool = True) -> App:
     games = Games(tutor, SqlGameStore(store))
     exams = Exams(tutor, SqlExamStore(store))
     progress = Progress(tutor, SqlProgressStore(store.db), exams.finished_summaries)
-    return App(settings, engine, store, tutor, games, progress, exams)
+    app = App(settings, engine, store, tutor, games, progress, exams)
+    await tutor.bank()  # loaded now, so that it is frozen with the rest (bot/heap.py)
+    heap.settle()
+    return app

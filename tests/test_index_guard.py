@@ -376,6 +376,20 @@ async def test_hot_statements_use_indexes(filled: AsyncEngine) -> None:
     assert not failures, "\n\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in failures.items())
 
 
+async def test_sqlite_reads_the_question_history_from_its_covering_index(
+    filled: AsyncEngine,
+) -> None:
+    """The next question's history rows come from index pages alone (migration 0014)."""
+    if filled.dialect.name != "sqlite":
+        pytest.skip("the covering index is SQLite's (PostgreSQL uses its primary key)")
+    hot = next(h for h in HOT if h.name == "practice state")
+    async with filled.connect() as conn:
+        statement = hot.statement(Statements("sqlite"))
+        rows = await conn.execute(Explain(statement, "EXPLAIN QUERY PLAN"), hot.params)
+        plan = [row[3] for row in rows]
+    assert "SEARCH reviews USING COVERING INDEX ix_reviews_user_seen (user_id=?)" in plan, plan
+
+
 def test_domain_counts_helper_is_guarded() -> None:
     """The daily picker's counters query is the one HOT lists (same builder)."""
     assert domain_counts.__module__ == "bot.store.sql"

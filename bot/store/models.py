@@ -212,6 +212,13 @@ class Review(Base):
     choice (no repeat within 3 days, unseen first) and /stats read."""
 
     __tablename__ = "reviews"
+    # SQLite only: the next question reads these columns for every question answered
+    # (migration 0014)
+    __table_args__ = (
+        Index(
+            "ix_reviews_user_seen", "user_id", "question_id", "last_correct", "last_seen_at"
+        ).ddl_if(dialect="sqlite"),
+    )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
