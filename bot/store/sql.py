@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -65,6 +66,11 @@ def _ask(row: Any) -> AskRow:
     )
 
 
+def _json(value: Any) -> Any:
+    """A JSON column as read: text from asyncpg itself, decoded through SQLAlchemy."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def review_state(row: Any) -> ReviewState:
     return ReviewState(row.question_id, row.last_correct, row.last_seen_at)
 
@@ -97,6 +103,13 @@ class SqlStore:
         self.db = db or Database(engine)
         self.sql = Statements(engine.dialect.name)
         self._practice_rows = RawQuery(self.sql.practice_state, engine.dialect)
+        # PostgreSQL: an answer's two statements go to asyncpg directly (RawQuery.driver_rows)
+        self._by_driver = self.sql.dialect == "postgresql"
+        if self._by_driver:
+            self._context_rows = RawQuery(self.sql.answer_context, engine.dialect)
+            self._open_context_rows = RawQuery(self.sql.open_answer_context, engine.dialect)
+            self._store_answer = RawQuery(self.sql.store_answer, engine.dialect)
+            self._store_answer_streak = RawQuery(self.sql.store_answer_streak, engine.dialect)
 
     # -- content -----------------------------------------------------------------
     async def content_revision(self) -> int:
@@ -255,15 +268,19 @@ class SqlStore:
         return self._record_answer(conn, decide(self._answer_context(conn, ask_id, user_id)))
 
     def _answer_context(self, conn: Connection, ask_id: int | None, user_id: int) -> AnswerContext:
-        if ask_id is None:
-            result = conn.execute(self.sql.open_answer_context, {"user_id": user_id})
+        params = {"user_id": user_id, "ask_id": ask_id}
+        rows: Sequence[Any]
+        if self._by_driver:
+            raw = self._open_context_rows if ask_id is None else self._context_rows
+            rows = raw.driver_rows(conn, params)
         else:
-            result = conn.execute(self.sql.answer_context, {"user_id": user_id, "ask_id": ask_id})
-        rows = result.all()  # one per concept card the user has of the question (at least one)
+            query = self.sql.open_answer_context if ask_id is None else self.sql.answer_context
+            rows = conn.execute(query, params).all()
+        # one row per concept card the user has of the question (at least one)
         if not rows:
             return AnswerContext(None, False, {})
         row = rows[0]
-        cards = {r.c_concept: r.c_card for r in rows if r.c_concept is not None}
+        cards = {r.c_concept: _json(r.c_card) for r in rows if r.c_concept is not None}
         return AnswerContext(
             _ask(row),
             bool(row.answered),
@@ -363,8 +380,8 @@ class SqlStore:
         streak = record.streak
         if streak is not None:
             params.update(v_streak=streak.current, v_best=streak.best, v_on=streak.last)
-        if self.sql.dialect == "postgresql":
-            params["v_cards"] = [
+        if self._by_driver:
+            params["v_cards"] = json.dumps([
                 {
                     "pack": c.pack,
                     "concept": c.concept,
@@ -373,9 +390,9 @@ class SqlStore:
                     "prev": c.prev_card,
                 }  # fmt: skip
                 for c in record.cards
-            ]
-            statement = self.sql.store_answer_streak if streak else self.sql.store_answer
-            return conn.execute(statement, params).first() is not None
+            ])
+            statement = self._store_answer_streak if streak else self._store_answer
+            return bool(statement.driver_rows(conn, params))
         if conn.execute(self.sql.insert_attempt, params).rowcount == 0:
             return False
         conn.execute(self.sql.upsert_review, params)

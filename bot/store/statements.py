@@ -32,6 +32,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.util import await_only
 
 from bot.store.models import (
     Ask,
@@ -508,6 +509,42 @@ class RawQuery:
         values = self.compiled.construct_params(params)
         args = tuple(values[name] for name in self.order)
         return list(conn.exec_driver_sql(self.compiled.string, args).all())
+
+    def driver_rows(self, conn: Any, params: dict[str, Any]) -> list[Any]:
+        """PostgreSQL only: the statement sent by asyncpg itself (with its own cache of
+        prepared statements), from a function that runs under `AsyncConnection.run_sync`,
+        through `await_only` as SQLAlchemy's asyncio docs show for driver-only calls. That
+        skips SQLAlchemy's per-statement work, ~0.15 ms a statement (a fifth of an answer).
+        Values go to the driver as they are: JSON as text, timestamps aware. On a connection
+        found closed the statement is tried once more through SQLAlchemy, which fails the
+        same way and so handles the disconnect as for any statement (the pool invalidated,
+        `DBAPIError.connection_invalidated`, the store's one retry). Both statements sent
+        this way are safe to repeat: a read, and a write that does nothing the second time."""
+        values = self.compiled.construct_params(params)
+        args = [values[name] for name in self.order]
+        driver = conn.connection.driver_connection
+        try:
+            records = await_only(driver.fetch(self.compiled.string, *args))
+        except Exception:
+            if not driver.is_closed():
+                raise
+            return list(conn.exec_driver_sql(self.compiled.string, tuple(args)).all())
+        return [DriverRecord(r) for r in records]
+
+
+class DriverRecord:
+    """An asyncpg record read by attribute, like SQLAlchemy's rows."""
+
+    __slots__ = ("_record",)
+
+    def __init__(self, record: Any) -> None:
+        self._record = record
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._record[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def utc(value: Any) -> Any:
