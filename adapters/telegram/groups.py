@@ -20,6 +20,7 @@ from bot.games import actions
 from bot.games.ports import ChannelGone
 from bot.games.service import Games
 from bot.games.views import GameView, Notice, Venue
+from bot.views import UserRef
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +101,10 @@ class GroupGames:
             await message.reply_text(QUIZ_USAGE)
 
     async def duel(self, update: Update, context: Context) -> None:
-        message, chat = _group_message(update)
-        if message.from_user is None:
+        sent = await _in_group(update)
+        if sent is None:
             return
-        if chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
-            await message.reply_text(GROUPS_ONLY)
-            return
+        message, chat, sender = sent
         args = context.args or []
         target = message.reply_to_message.from_user if message.reply_to_message else None
         if target is None or len(args) > 1 or (args and not args[0].isdigit()):
@@ -114,30 +113,26 @@ class GroupGames:
         rounds = int(args[0]) if args else None
         await self.games.challenge(
             venue_of(chat),
-            user_ref(message.from_user),
+            sender,
             user_ref(target),
             rounds,
             opponent_is_bot=target.is_bot,
         )
 
     async def leaderboard(self, update: Update, context: Context) -> None:
-        message, chat = _group_message(update)
-        if message.from_user is None:
+        sent = await _in_group(update)
+        if sent is None:
             return
-        if chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
-            await message.reply_text(GROUPS_ONLY)
-            return
-        board = await self.games.leaderboard(venue_of(chat), user_ref(message.from_user))
+        message, chat, sender = sent
+        board = await self.games.leaderboard(venue_of(chat), sender)
         await message.reply_text(game_render.leaderboard(board))
 
     async def stop(self, update: Update, context: Context) -> None:
-        message, chat = _group_message(update)
-        if message.from_user is None:
+        sent = await _in_group(update)
+        if sent is None:
             return
-        if chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
-            await message.reply_text(GROUPS_ONLY)
-            return
-        await self.games.stop(venue_of(chat), user_ref(message.from_user))
+        _message, chat, sender = sent
+        await self.games.stop(venue_of(chat), sender)
 
     async def button(self, update: Update, context: Context) -> None:
         query = update.callback_query
@@ -158,6 +153,18 @@ class GroupGames:
             await query.answer(NOT_A_BUTTON)
             return
         await query.answer(render.plain(notice.text, render.CALLBACK_ANSWER_LIMIT))
+
+
+async def _in_group(update: Update) -> tuple[Message, Chat, UserRef] | None:
+    """A group command's message, chat and sender; None (after saying where games live)
+    outside a group, or for a message with no sender."""
+    message, chat = _group_message(update)
+    if message.from_user is None:
+        return None
+    if chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
+        await message.reply_text(GROUPS_ONLY)
+        return None
+    return message, chat, user_ref(message.from_user)
 
 
 def _group_message(update: Update) -> tuple[Message, Chat]:
