@@ -7,21 +7,18 @@ Every check that can be made before downloading is made first: the name ends in
 from __future__ import annotations
 
 import logging
-from pathlib import PurePosixPath
 
 import discord
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.discord import render
-from bot.content.archive import MAX_ZIP_BYTES, is_archive
 from bot.content.catalog import UnknownPack, catalog, catalog_text, retire_pack, retired_text
-from bot.content.importer import ImportRefused, import_archive, import_text
-from bot.content.yamlsafe import MAX_FILE_BYTES
+from bot.content.importer import ImportRefused
+from bot.content.upload import UploadRefused, check_size, file_name, import_upload, upload_limit
 from bot.tutor import Tutor
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".yaml", ".yml")
 USAGE = (
     "Attach a .yaml question or concept file, or a .zip of a whole pack folder: "
     "/import file:<your file>."
@@ -35,25 +32,14 @@ class Uploads:
 
     async def load(self, uploader: int, file: discord.Attachment) -> str:
         """Import the file; the reply for the uploader."""
-        name = PurePosixPath(file.filename or "upload.yaml").name
-        zipped = is_archive(name)
-        if not zipped and not name.lower().endswith(SUFFIXES):
-            return f"{render.md(name)} is not a .yaml file. {USAGE}"
-        limit = MAX_ZIP_BYTES if zipped else MAX_FILE_BYTES
-        if file.size > limit:
-            return _too_big(name, file.size, limit)
-        data = await file.read()
-        if len(data) > limit:
-            return _too_big(name, len(data), limit)
+        name = file_name(file.filename)
         try:
-            if zipped:
-                report = await import_archive(self.engine, name, data)
-            else:
-                try:
-                    text = data.decode("utf-8")
-                except UnicodeDecodeError:
-                    return f"{render.md(name)} is not UTF-8 text; nothing was changed."
-                report = await import_text(self.engine, name, text)
+            check_size(name, file.size, upload_limit(name))
+            report = await import_upload(self.engine, name, await file.read())
+        except UploadRefused as refused:
+            return f"{render.md(refused.name)} {refused.reason}" + (
+                f" {USAGE}" if refused.usage else ""
+            )
         except ImportRefused as refused:
             return render.import_refused(refused.problems)
         self.tutor.forget_bank()  # ask the new questions from the next /quiz on
@@ -73,10 +59,3 @@ class Uploads:
         log.info("discord admin %s retired pack %s", admin, retired.pack)
         return render.md(retired_text(retired))
 
-
-def _too_big(name: str, size: int, limit: int = MAX_FILE_BYTES) -> str:
-    return (
-        f"{render.md(name)} is {size:,} bytes; the limit is {limit:,} "
-        f"({limit // 1024 // 1024} MiB). "
-        "Split it into smaller files; nothing was changed."
-    )

@@ -7,7 +7,6 @@ is an admin, the name ends in .yaml/.yml, and the size Telegram reports is withi
 from __future__ import annotations
 
 import logging
-from pathlib import PurePosixPath
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Document, Message, Update
@@ -15,14 +14,12 @@ from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from adapters.telegram import render
 from adapters.telegram.handlers import TelegramApp
-from bot.content.archive import MAX_ZIP_BYTES, is_archive
-from bot.content.importer import ImportRefused, import_archive, import_text
-from bot.content.yamlsafe import MAX_FILE_BYTES
+from bot.content.importer import ImportRefused
+from bot.content.upload import UploadRefused, check_size, file_name, import_upload, upload_limit
 from bot.tutor import Tutor
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".yaml", ".yml")
 IMPORT_CAPTION = r"^/import(@\w+)?(\s|$)"
 NOT_ADMIN = "Only admins can import content."
 USAGE = (
@@ -71,35 +68,19 @@ class Uploads:
         if not self._is_admin(update):
             await message.reply_text(NOT_ADMIN)
             return
-        name = PurePosixPath(document.file_name or "upload.yaml").name
-        zipped = is_archive(name)
-        if not zipped and not name.lower().endswith(SUFFIXES):
-            await message.reply_text(render.escaped(f"{name} is not a .yaml file. {USAGE}"))
-            return
-        limit = MAX_ZIP_BYTES if zipped else MAX_FILE_BYTES
-        if document.file_size is not None and document.file_size > limit:
-            await message.reply_text(_too_big(name, document.file_size, limit))
-            return
-        file = await document.get_file()
-        if file.file_size is not None and file.file_size > limit:
-            await message.reply_text(_too_big(name, file.file_size, limit))
-            return
-        data = bytes(await file.download_as_bytearray())
-        if len(data) > limit:
-            await message.reply_text(_too_big(name, len(data), limit))
-            return
+        name = file_name(document.file_name)
         try:
-            if zipped:
-                report = await import_archive(self.engine, name, data)
-            else:
-                try:
-                    text = data.decode("utf-8")
-                except UnicodeDecodeError:
-                    await message.reply_text(
-                        render.escaped(f"{name} is not UTF-8 text; nothing was changed.")
-                    )
-                    return
-                report = await import_text(self.engine, name, text)
+            limit = upload_limit(name)
+            check_size(name, document.file_size, limit)
+            file = await document.get_file()
+            check_size(name, file.file_size, limit)
+            report = await import_upload(
+                self.engine, name, bytes(await file.download_as_bytearray())
+            )
+        except UploadRefused as refused:
+            text = str(refused) + (f" {USAGE}" if refused.usage else "")
+            await message.reply_text(render.escaped(text))
+            return
         except ImportRefused as refused:
             await message.reply_text(render.import_refused(refused.problems))
             return
@@ -111,10 +92,3 @@ class Uploads:
             "; ".join(report.lines()),
         )
         await message.reply_text(render.import_done(name, report))
-
-
-def _too_big(name: str, size: int, limit: int = MAX_FILE_BYTES) -> str:
-    return render.escaped(
-        f"{name} is {size:,} bytes; the limit is {limit:,} ({limit // 1024 // 1024} MiB). "
-        "Split it into smaller files; nothing was changed."
-    )
