@@ -324,13 +324,14 @@ class Handlers:
             await self._answer(query, action, context)
         elif isinstance(action, Toggle):
             await self._toggle(query, action)
-        elif isinstance(action, NextQuestion):
+        elif isinstance(action, NextQuestion | QuizDomain):
             chat = query.message.chat if query.message else None
             if chat is None:
                 await query.answer(CLOSED)
                 return
             await query.answer()  # the toast first: it takes no send token
-            await self.send_question(context, chat, query.from_user)
+            topic = action.domain if isinstance(action, QuizDomain) else None
+            await self.send_question(context, chat, query.from_user, topic)
         elif isinstance(action, Setting):
             await self.settings.press(query, action, user_ref(query.from_user), context)
         elif isinstance(action, ChooseTrack):
@@ -339,13 +340,6 @@ class Handlers:
             if isinstance(query.message, Message):
                 text = render.escaped(menu.text(buttons=True))
                 await _edit(query.message, text, keyboards.tracks(menu))
-        elif isinstance(action, QuizDomain):
-            chat = query.message.chat if query.message else None
-            if chat is None:
-                await query.answer(CLOSED)
-                return
-            await query.answer()  # the toast first: it takes no send token
-            await self.send_question(context, chat, query.from_user, action.domain)
         elif isinstance(action, Explain):
             card = await self.tutor.explain(action.concept_id)
             await query.answer()
